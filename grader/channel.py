@@ -1,0 +1,96 @@
+"""Length-prefixed messages over a pair of file descriptors, with deadlines.
+
+Both ends of a worker connection use this: the trusted side reads with a
+deadline (a learner's call may never answer), the worker side blocks. Frames
+are a 4-byte big-endian length then the payload produced by :mod:`grader.codec`.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import struct
+import sys
+import time
+
+from .codec import MAX_MESSAGE_BYTES, decode, encode
+
+_HEADER = struct.Struct(">I")
+
+
+class ChannelClosed(Exception):
+    """The other end closed the connection (or sent something unreadable)."""
+
+
+class ChannelTimeout(Exception):
+    """No complete message arrived before the deadline."""
+
+
+class Channel:
+    """One side of a connection: ``send`` values, ``recv`` values."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+        self._buffer = bytearray()
+
+    def send(self, value) -> None:
+        payload = encode(value)
+        self.send_bytes(payload)
+
+    def send_bytes(self, payload: bytes) -> None:
+        data = memoryview(_HEADER.pack(len(payload)) + payload)
+        try:
+            while data:
+                written = os.write(self.write_fd, data)
+                data = data[written:]
+        except (BrokenPipeError, ConnectionResetError, OSError) as exc:
+            raise ChannelClosed(str(exc)) from None
+
+    def recv(self, timeout: float | None = None):
+        """Return the next value, waiting at most ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        header = self._read_exactly(_HEADER.size, deadline)
+        (length,) = _HEADER.unpack(header)
+        if length > MAX_MESSAGE_BYTES:
+            raise ChannelClosed(f"message of {length} bytes exceeds the cap")
+        payload = self._read_exactly(length, deadline)
+        try:
+            return decode(payload)
+        except ValueError as exc:
+            raise ChannelClosed(f"unreadable message: {exc}") from None
+
+    def close(self) -> None:
+        for fd in {self.read_fd, self.write_fd}:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _read_exactly(self, count: int, deadline: float | None) -> bytes:
+        while len(self._buffer) < count:
+            self._wait_readable(deadline)
+            try:
+                chunk = os.read(self.read_fd, max(65536, count - len(self._buffer)))
+            except (ConnectionResetError, OSError) as exc:
+                raise ChannelClosed(str(exc)) from None
+            if not chunk:
+                raise ChannelClosed("end of stream")
+            self._buffer += chunk
+        data = bytes(self._buffer[:count])
+        del self._buffer[:count]
+        return data
+
+    def _wait_readable(self, deadline: float | None) -> None:
+        if deadline is None or sys.platform == "win32":
+            return  # Windows pipes cannot be selected; the caller enforces time there
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ChannelTimeout()
+            try:
+                ready, _, _ = select.select([self.read_fd], [], [], remaining)
+            except InterruptedError:
+                continue
+            if ready:
+                return

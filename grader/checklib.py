@@ -1,0 +1,172 @@
+"""Helpers for writing checks: validate what came back, compare, explain.
+
+Every value a learner returns is plain data decoded by :mod:`grader.codec`,
+but it is still the learner's: these helpers turn it into floats or arrays
+(leniently, the way learners write code: a NumPy scalar or a 0-d array is a
+number, a tuple, list or array of two numbers is a pair) and fail with a
+message a learner can act on when it is not what the contract says.
+
+A :class:`CheckFailure` carries the detail (``0.56, expected 0.55 (rel. error
+1.8%)``); the runner prefixes the call that produced it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .codec import Opaque
+from .session import LearnerError
+
+
+class CheckFailure(AssertionError):
+    """A check failed because the learner's value is wrong; ``detail`` says how."""
+
+    def __init__(self, detail: str, call: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.call = call
+
+
+def describe(value) -> str:
+    """How a learner's value is shown in a message."""
+    if isinstance(value, Opaque):
+        return f"a {value.type_name} object"
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return fmt(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"{fmt(value.item())} (a 0-d array)"
+        if value.size <= 6:
+            return "array([" + ", ".join(fmt(v) for v in value.ravel().tolist()) + "])"
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        if len(value) <= 6:
+            inner = ", ".join(describe(v) for v in value)
+            return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return (text if len(text) < 60 else text[:57] + "...") + f" (a {type(value).__name__})"
+
+
+def fmt(x, other=None) -> str:
+    """A number with enough digits to tell it apart from ``other``."""
+    if isinstance(x, complex):
+        return repr(x)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return str(x)
+    x = float(x)
+    if not math.isfinite(x):
+        return {"inf": "inf", "-inf": "-inf"}.get(repr(x), "nan")
+    for digits in (6, 9, 12, 17):
+        text = f"{x:.{digits}g}"
+        if other is None or text != f"{float(other):.{digits}g}":
+            return text
+    return repr(x)
+
+
+def number(value, what: str = "") -> float:
+    """The learner's value as a float, or a failure saying why it is not a number."""
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+        return float(value.reshape(()))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    where = f" for {what}" if what else ""
+    raise CheckFailure(f"returned {describe(value)}{where}; expected a number")
+
+
+def numbers(value, names: tuple) -> tuple:
+    """A tuple, list or 1-D array of ``len(names)`` numbers, as floats."""
+    count = len(names)
+    shape = "(" + ", ".join(names) + ")"
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iuf":
+        value = list(value)
+    if not isinstance(value, (tuple, list)) or len(value) != count:
+        got = describe(value)
+        if isinstance(value, (tuple, list, np.ndarray)):
+            got = f"{got}, {len(value)} values" if not isinstance(value, np.ndarray) or value.ndim else got
+        raise CheckFailure(f"returned {got}; expected {count} numbers {shape}")
+    return tuple(number(v, name) for v, name in zip(value, names))
+
+
+def array(value, shape: tuple) -> np.ndarray:
+    """The learner's value as a float array of exactly ``shape``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = np.asarray(float(value))
+    elif isinstance(value, (list, tuple)):
+        try:
+            value = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise CheckFailure(f"returned {describe(value)}; expected an array of shape {shape}") from None
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
+        raise CheckFailure(f"returned {describe(value)}; expected an array of shape {shape}")
+    if value.shape != tuple(shape):
+        raise CheckFailure(f"returned an array of shape {value.shape}; expected shape {tuple(shape)}")
+    return value.astype(float)
+
+
+def close(actual: float, expected: float, *, rtol: float = 1e-7, atol: float = 1e-9,
+          what: str = "") -> None:
+    """Fail unless ``actual`` is within tolerance of ``expected`` (infinities must match)."""
+    if _close(actual, expected, rtol, atol):
+        return
+    label = f"{what} " if what else ""
+    raise CheckFailure(f"{label}{fmt(actual, expected)}, expected {fmt(expected, actual)}"
+                       f"{_error_note(actual, expected)}")
+
+
+def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
+                atol: float = 1e-9) -> None:
+    """Fail unless every element is close; name the worst element."""
+    ok = np.array([_close(a, e, rtol, atol) for a, e in zip(actual.ravel(), expected.ravel())])
+    if ok.all():
+        return
+    bad = np.flatnonzero(~ok)
+    with np.errstate(invalid="ignore"):
+        errors = np.abs(actual.ravel() - expected.ravel())
+    errors = np.where(np.isnan(errors), np.inf, errors)
+    worst = bad[np.argmax(errors[bad])]
+    index = np.unravel_index(worst, actual.shape)
+    index = index[0] if len(index) == 1 else index
+    a, e = actual.ravel()[worst], expected.ravel()[worst]
+    raise CheckFailure(f"{len(bad)} of {actual.size} elements wrong; worst at [{index}]: "
+                       f"{fmt(a, e)}, expected {fmt(e, a)}{_error_note(a, e)}")
+
+
+def raises(exc_type: type, because: str, function, *args, **kwargs) -> None:
+    """Fail unless the learner's ``function(*args)`` raises ``exc_type``."""
+    try:
+        value = function(*args, **kwargs)
+    except exc_type:
+        return
+    except NotImplementedError:
+        raise
+    except LearnerError as exc:
+        raise CheckFailure(f"raised {exc}; expected {exc_type.__name__} because {because}") from None
+    raise CheckFailure(f"returned {describe(value)}; expected {exc_type.__name__} because {because}")
+
+
+def _close(a: float, e: float, rtol: float, atol: float) -> bool:
+    a, e = float(a), float(e)
+    if math.isnan(a) or math.isnan(e):
+        return False
+    if math.isinf(e) or math.isinf(a):
+        return a == e
+    return abs(a - e) <= atol + rtol * abs(e)
+
+
+def _error_note(actual: float, expected: float) -> str:
+    actual, expected = float(actual), float(expected)
+    if math.isnan(actual):
+        return " (nan: an undefined operation such as 0 * log(0) or inf - inf)"
+    if not math.isfinite(actual) or not math.isfinite(expected):
+        return ""
+    diff = abs(actual - expected)
+    note = f" (abs. error {diff:.3g}"
+    if expected != 0:
+        rel = diff / abs(expected)
+        note += f", rel. error {100 * rel:.3g}%" if rel >= 1e-4 else f", rel. error {rel:.2g}"
+    return note + ")"

@@ -1,0 +1,181 @@
+"""Plain-data wire format between the trusted process and a learner worker.
+
+Values cross as JSON with a few tagged forms; nothing is ever pickled. The
+decoder assumes its input is hostile: it enforces size and depth caps, accepts
+only numeric NumPy dtypes, checks that array bytes match the declared shape,
+and turns anything it does not know into an error rather than an object.
+
+Tagged forms (a dict with exactly one of these keys):
+
+- ``{"t": [...]}``  a tuple
+- ``{"d": [[key, value], ...]}``  a dict with string keys
+- ``{"a": [dtype, shape, base64]}``  a NumPy array (C order, any numeric dtype)
+- ``{"o": [type_name, repr_text]}``  an object that is not plain data; it
+  decodes to :class:`Opaque`, which no check accepts as a value
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000
+MAX_STR = 100_000
+MAX_INT_DIGITS = 4_000
+REPR_CHARS = 200
+
+_DTYPE_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+
+
+class CodecError(ValueError):
+    """A message that is not valid plain data (too big, too deep, malformed)."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands for a value that could not cross as plain data."""
+
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object: {self.text}>"
+
+
+def encode(value) -> bytes:
+    """Serialise ``value`` to bytes; objects that are not plain data become opaque."""
+    return json.dumps(_to_plain(value, 0), allow_nan=True, separators=(",", ":")).encode()
+
+
+def decode(data: bytes):
+    """Parse bytes from the other side into plain Python values and arrays."""
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise CodecError(f"message of {len(data)} bytes exceeds the {MAX_MESSAGE_BYTES} byte cap")
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # includes JSON and int-digit errors
+        raise CodecError(f"not valid JSON: {exc}") from None
+    return _from_plain(raw, 0, [0])
+
+
+def _to_plain(value, depth):
+    if depth > MAX_DEPTH:
+        return _opaque(value, "nested too deeply")
+    # Exact type checks: a subclass of float or list may carry rigged methods,
+    # so it is converted through the base type's own behaviour.
+    if value is None or type(value) in (bool, str):
+        return value
+    if isinstance(value, int):
+        return _plain_int(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _plain_array(value)
+    if isinstance(value, tuple):
+        return {"t": [_to_plain(v, depth + 1) for v in tuple.__iter__(value)]}
+    if isinstance(value, list):
+        return [_to_plain(v, depth + 1) for v in list.__iter__(value)]
+    if isinstance(value, dict) and all(type(k) is str for k in dict.keys(value)):
+        return {"d": [[k, _to_plain(v, depth + 1)] for k, v in dict.items(value)]}
+    return _opaque(value)
+
+
+def _plain_int(value):
+    text = int.__repr__(value)
+    if len(text) > MAX_INT_DIGITS:
+        return {"o": ["int", f"an integer with {len(text)} digits"]}
+    return int(text)
+
+
+def _plain_array(value):
+    arr = np.asarray(value)
+    if arr.dtype.kind not in _DTYPE_KINDS or arr.dtype.hasobject:
+        return _opaque(value)
+    data = base64.b64encode(arr.tobytes(order="C")).decode("ascii")
+    return {"a": [arr.dtype.str, list(arr.shape), data]}
+
+
+def _opaque(value, why: str | None = None):
+    type_name = type(value).__name__
+    if why is None:
+        try:
+            why = repr(value)
+        except BaseException:  # noqa: BLE001 - a learner's __repr__ may raise anything
+            why = "(repr failed)"
+    return {"o": [type_name, str(why)[:REPR_CHARS]]}
+
+
+def _from_plain(raw, depth, count):
+    count[0] += 1
+    if count[0] > MAX_ITEMS:
+        raise CodecError(f"more than {MAX_ITEMS} items")
+    if depth > MAX_DEPTH + 2:
+        raise CodecError(f"nested deeper than {MAX_DEPTH}")
+    if raw is None or isinstance(raw, (bool, float)):
+        return raw
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str):
+        if len(raw) > MAX_STR:
+            raise CodecError(f"string of {len(raw)} characters exceeds the cap")
+        return raw
+    if isinstance(raw, list):
+        return [_from_plain(v, depth + 1, count) for v in raw]
+    if isinstance(raw, dict) and len(raw) == 1:
+        (tag, body), = raw.items()
+        if tag == "t" and isinstance(body, list):
+            return tuple(_from_plain(v, depth + 1, count) for v in body)
+        if tag == "d" and isinstance(body, list):
+            return _decode_dict(body, depth, count)
+        if tag == "a":
+            return _decode_array(body)
+        if tag == "o" and _is_str_pair(body):
+            return Opaque(body[0][:REPR_CHARS], body[1][:REPR_CHARS])
+    raise CodecError(f"unexpected value of type {type(raw).__name__}")
+
+
+def _decode_dict(body, depth, count):
+    out = {}
+    for item in body:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            raise CodecError("malformed dict entry")
+        out[item[0]] = _from_plain(item[1], depth + 1, count)
+    return out
+
+
+def _decode_array(body):
+    if not (isinstance(body, list) and len(body) == 3):
+        raise CodecError("malformed array")
+    dtype_str, shape, data = body
+    try:
+        dtype = np.dtype(dtype_str) if isinstance(dtype_str, str) and len(dtype_str) < 8 else None
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind not in _DTYPE_KINDS or dtype.hasobject or dtype.str != dtype_str:
+        raise CodecError(f"array dtype {dtype_str!r} is not a plain numeric type")
+    if not (isinstance(shape, list) and len(shape) <= 32
+            and all(type(n) is int and 0 <= n for n in shape)):
+        raise CodecError("malformed array shape")
+    size = math.prod(shape)
+    if size > MAX_MESSAGE_BYTES or not isinstance(data, str):
+        raise CodecError("array too large")
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise CodecError("array data is not base64") from None
+    if len(raw) != size * dtype.itemsize:
+        raise CodecError(f"array data has {len(raw)} bytes, shape {tuple(shape)} needs {size * dtype.itemsize}")
+    return np.frombuffer(raw, dtype=dtype).reshape(tuple(shape)).copy()
+
+
+def _is_str_pair(body):
+    return isinstance(body, list) and len(body) == 2 and all(isinstance(s, str) for s in body)

@@ -1,0 +1,94 @@
+"""Grading one learner file against one kata: worker, checks, result.
+
+A :class:`Grader` is the trusted process's grading context. Entering it imports
+the manifest's preload modules and starts the worker launcher (a fork server
+on Linux) *before* any check file is loaded, so workers are forked from a
+process that holds numpy and scipy but no checks and no solutions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from pathlib import Path
+
+from . import launch
+from .limits import Limits
+from .manifest import Kata, Manifest
+from .results import KataResult, error_result
+from .runner import CheckSuite
+from .session import ImportFailed, LearnerSession
+
+
+def new_seed() -> int:
+    return secrets.randbelow(10**6)
+
+
+class Grader:
+    """Grades learner files; one per process, used as a context manager."""
+
+    def __init__(self, manifest: Manifest, mode: str | None = None):
+        self.manifest = manifest
+        self.mode = mode
+        self.launcher = None
+        self._suites: dict = {}
+
+    def __enter__(self) -> "Grader":
+        os.environ.update(launch.single_thread_environment())
+        for name in self.manifest.preload:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass  # a missing optional library only costs learner import time
+        self.launcher = launch.make_launcher(self.mode)
+        if hasattr(self.launcher, "ensure_started"):
+            self.launcher.ensure_started()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.launcher is not None:
+            self.launcher.stop()
+
+    def suite(self, kata: Kata) -> CheckSuite:
+        if kata.id not in self._suites:
+            self._suites[kata.id] = CheckSuite.load(kata)
+        return self._suites[kata.id]
+
+    def grade(self, kata: Kata, path: Path, seed: int) -> KataResult:
+        """Grade the learner file at ``path``; never raises for anything the file does."""
+        problem = unreadable(path)
+        if problem:
+            return error_result(kata.id, kata.max_score, problem, seed)
+        suite = self.suite(kata)
+        session = LearnerSession(self.launcher, str(path), kata.module_name,
+                                 time_limit=kata.time_limit,
+                                 import_time_limit=kata.import_time_limit,
+                                 limits=Limits(memory_mb=kata.memory_mb))
+        try:
+            try:
+                session.open()
+            except ImportFailed as exc:
+                return error_result(kata.id, kata.max_score, f"could not import {exc}", seed,
+                                    session.take_output())
+            imported_output = session.take_output()
+            checks = [suite.run(check, session, seed) for check in kata.checks]
+        finally:
+            session.close()
+        score = float(sum(c.points for c in checks))
+        return KataResult(kata=kata.id, score=score, max_score=kata.max_score, status="graded",
+                          checks=checks, seed=seed, output=imported_output)
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` cannot be graded before running anything, or None."""
+    path = Path(path)
+    if not path.is_file():
+        return f"{path.name} does not exist" if not path.exists() else f"{path.name} is not a file"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read {path.name}: {exc.strerror}"
+    if not data.strip():
+        return f"{path.name} is empty: there is no code to grade"
+    return None

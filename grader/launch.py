@@ -1,0 +1,266 @@
+"""Starting worker processes: a pre-warmed fork server, or a fresh subprocess.
+
+The fork server is a process forked from the trusted one *before* any check or
+reference solution is loaded, after the heavy libraries are imported. It never
+runs learner code itself: for each worker it forks a child that closes every
+inherited descriptor but its channel, applies its limits and imports the
+learner module. Forking costs milliseconds where a fresh interpreter that
+imports numpy and scipy costs the better part of a second.
+
+Where ``fork`` is unavailable or unsafe (Windows, macOS) each worker is a new
+``python -m grader.worker`` subprocess instead. ``KATA_WORKER=fork|spawn``
+chooses explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+
+from . import limits as limits_mod
+from .channel import Channel
+
+
+@dataclass
+class WorkerProcess:
+    """A running worker as the trusted side sees it."""
+
+    pid: int
+    channel: Channel
+    _kill: callable
+    _status: callable
+
+    def kill(self) -> None:
+        self._kill()
+
+    def close(self) -> str:
+        """Kill the worker and everything it started; describe how it ended."""
+        self._kill()
+        self.channel.close()
+        return self._status()
+
+
+def default_mode() -> str:
+    mode = os.environ.get("KATA_WORKER", "").strip().lower()
+    if mode in ("fork", "spawn"):
+        return mode
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def make_launcher(mode: str | None = None):
+    mode = mode or default_mode()
+    return ForkServer() if mode == "fork" else SubprocessLauncher()
+
+
+def describe_status(status: int | None) -> str:
+    """Words for a wait status: 'exit status 3', 'killed by signal SIGSEGV'."""
+    if status is None:
+        return "unknown"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"killed by signal {signal.Signals(number).name}"
+        except ValueError:
+            return f"killed by signal {number}"
+    if os.WIFEXITED(status):
+        return f"exit status {os.WEXITSTATUS(status)}"
+    return "unknown"
+
+
+class SubprocessLauncher:
+    """One fresh interpreter per worker; works on every platform."""
+
+    mode = "spawn"
+
+    def start(self, path: str, module_name: str, limits: limits_mod.Limits) -> WorkerProcess:
+        command = [sys.executable, "-m", "grader.worker", path, module_name,
+                   json.dumps(limits.to_dict())]
+        extra = {"start_new_session": True} if os.name == "posix" else {}
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=worker_environment(), **extra)
+        channel = Channel(proc.stdout.fileno(), proc.stdin.fileno())
+
+        def kill():
+            _kill_group(proc.pid)
+            try:
+                proc.kill()
+            except OSError:
+                pass
+
+        def status():
+            code = proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            return f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+
+        channel.close = lambda: None  # the Popen object owns the pipes
+        return WorkerProcess(proc.pid, channel, kill, status)
+
+    def stop(self) -> None:
+        pass
+
+
+class ForkServer:
+    """A pre-warmed process that forks workers on request (POSIX only)."""
+
+    mode = "fork"
+
+    def __init__(self):
+        self._ctrl: socket.socket | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        if self._ctrl is None:
+            self._ctrl, self._pid = _start_zygote()
+
+    def start(self, path: str, module_name: str, limits: limits_mod.Limits) -> WorkerProcess:
+        self.ensure_started()
+        ours, theirs = socket.socketpair()
+        request = {"op": "spawn", "path": path, "module": module_name, "limits": limits.to_dict()}
+        with self._lock:
+            socket.send_fds(self._ctrl, [json.dumps(request).encode()], [theirs.fileno()])
+            theirs.close()
+            reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 1)
+        pid = json.loads(reply)["pid"]
+        pidfd = fds[0] if fds else None
+        fd = ours.detach()
+        channel = Channel(fd, fd)
+        return WorkerProcess(pid, channel, lambda: _kill_forked(pid, pidfd),
+                             lambda: self._status(pid, pidfd))
+
+    def _status(self, pid: int, pidfd: int | None) -> str:
+        with self._lock:
+            self._ctrl.send(json.dumps({"op": "status", "pid": pid}).encode())
+            reply = json.loads(self._ctrl.recv(4096))
+        if pidfd is not None:
+            os.close(pidfd)
+        return describe_status(reply.get("status"))
+
+    def stop(self) -> None:
+        if self._ctrl is not None:
+            self._ctrl.close()
+            try:
+                os.waitpid(self._pid, 0)
+            except ChildProcessError:
+                pass
+            self._ctrl = self._pid = None
+
+
+def worker_environment() -> dict:
+    """A minimal environment for learner code: no secrets of the trusted side."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
+            "PYTHONPATH", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
+    env.update(single_thread_environment())
+    return env
+
+
+def single_thread_environment() -> dict:
+    """Numeric libraries must not start thread pools in processes that fork."""
+    return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                   "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+def _kill_group(pid: int) -> None:
+    if os.name != "posix":
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_forked(pid: int, pidfd: int | None) -> None:
+    if pidfd is not None:
+        try:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except (ProcessLookupError, OSError):
+            pass
+    _kill_group(pid)
+
+
+def _start_zygote():
+    parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            parent_end.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _zygote_loop(child_end)
+            status = 0
+        finally:
+            os._exit(status)
+    child_end.close()
+    return parent_end, pid
+
+
+def _zygote_loop(ctrl: socket.socket) -> None:
+    live: set[int] = set()
+    try:
+        while True:
+            message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
+            if not message:
+                return
+            request = json.loads(message)
+            if request["op"] == "spawn":
+                pid = _fork_worker(ctrl, fds[0], request)
+                live.add(pid)
+                os.close(fds[0])
+                pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
+                socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], pidfds)
+                for fd in pidfds:
+                    os.close(fd)
+            elif request["op"] == "status":
+                pid = request["pid"]
+                _, status = os.waitpid(pid, 0)
+                live.discard(pid)
+                ctrl.send(json.dumps({"status": status}).encode())
+    finally:
+        for pid in live:
+            _kill_group(pid)
+            _kill_forked(pid, None)
+
+
+def _fork_worker(ctrl: socket.socket, fd: int, request: dict) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        os.setsid()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.dup2(fd, 3)
+        os.closerange(4, _max_fd())
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(devnull, std)
+        os.close(devnull)
+        run_worker(Channel(3, 3), request["path"], request["module"],
+                   limits_mod.Limits.from_dict(request["limits"]))
+    finally:
+        os._exit(0)
+
+
+def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
+    """In the worker process, after descriptors are closed: limit, then serve."""
+    from . import worker
+
+    limits_mod.apply(limits)
+    worker.serve(channel, path, module_name)
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 4096

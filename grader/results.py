@@ -1,0 +1,82 @@
+"""Result records: what grading produced, before any rendering.
+
+Every output (terminal text, JSON, gradebooks) is a renderer of these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+class Outcome:
+    """How a check ended; each has its own wording in reports."""
+
+    PASSED = "passed"
+    FAILED = "failed"            # the learner's value is wrong
+    LEARNER_ERROR = "raised"     # the learner's code raised (or is not written yet)
+    FAULT = "fault"              # the call hung, crashed or ended the worker
+    INTERNAL = "internal_error"  # a bug in kata or in the check itself
+
+
+@dataclass
+class CheckResult:
+    """One check's result."""
+
+    name: str
+    target: str
+    passed: bool
+    points: float
+    max_points: float
+    message: str
+    hint: str
+    outcome: str = Outcome.PASSED
+    output: str = ""
+    """What the learner's code printed during this check (capped)."""
+
+
+@dataclass
+class KataResult:
+    """One submission graded against one kata."""
+
+    kata: str
+    score: float
+    max_score: float
+    status: str
+    """``graded``, or ``error`` when the learner file could not be graded at all."""
+    error: str | None = None
+    checks: list = field(default_factory=list)
+    seed: int | None = None
+    output: str = ""
+    """What the learner's code printed while being imported (capped)."""
+
+    @property
+    def full_marks(self) -> bool:
+        return self.status == "graded" and self.score >= self.max_score
+
+    def to_dict(self) -> dict:
+        return {
+            "kata": self.kata, "score": self.score, "max_score": self.max_score,
+            "status": self.status, "error": self.error, "seed": self.seed,
+            "output": self.output,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "KataResult":
+        checks = [CheckResult(**c) for c in data.get("checks", [])]
+        fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output")
+                  if k in data}
+        return cls(checks=checks, **fields)
+
+    def points_by_target(self) -> dict:
+        """Points earned per stub function, in check order."""
+        totals: dict = {}
+        for check in self.checks:
+            totals[check.target] = totals.get(check.target, 0.0) + check.points
+        return totals
+
+
+def error_result(kata_id: str, max_score: float, message: str, seed=None, output="") -> KataResult:
+    """The record for a submission that could not be graded at all."""
+    return KataResult(kata=kata_id, score=0.0, max_score=max_score, status="error",
+                      error=message, seed=seed, output=output)

@@ -1,0 +1,112 @@
+"""Running hidden checks (plain pytest functions) in the trusted process.
+
+A check file is an ordinary pytest module: ``test_*`` functions that take the
+fixtures ``learner`` (a proxy whose calls run in the worker), ``rng`` (a NumPy
+generator seeded from the run's seed and the check's name) and ``seed``. Authors
+run the file with pytest itself (the kata's ``conftest.py`` provides the same
+fixtures); kata runs the functions directly, which avoids pytest's collection
+per submission and lets one loaded suite grade a whole cohort.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import sys
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checklib import CheckFailure
+from .manifest import Check, Kata
+from .results import CheckResult, Outcome
+from .session import LearnerError, LearnerProxy, NotDefined, WorkerFault
+
+FIXTURES = ("learner", "rng", "seed")
+
+
+def check_rng(seed: int, name: str) -> np.random.Generator:
+    """The generator a check gets: independent of the order checks run in."""
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
+@dataclass
+class CheckSuite:
+    """The loaded check functions of one kata."""
+
+    kata: Kata
+    functions: dict
+
+    @classmethod
+    def load(cls, kata: Kata) -> "CheckSuite":
+        name = "kata_checks_" + re.sub(r"\W", "_", kata.id)
+        spec = importlib.util.spec_from_file_location(name, kata.check_file)
+        module = importlib.util.module_from_spec(spec)
+        folder = str(kata.check_file.parent)
+        sys.path.insert(0, folder)
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(folder)
+        functions = {k: v for k, v in vars(module).items()
+                     if k.startswith("test_") and inspect.isfunction(v)}
+        return cls(kata, functions)
+
+    def problems(self) -> list:
+        """Disagreements between the check file and the manifest."""
+        listed = {c.name for c in self.kata.checks}
+        found = []
+        for name in sorted(listed - set(self.functions)):
+            found.append(f"check '{name}' is listed in kata.yaml but not defined in {self.kata.check_file.name}")
+        for name in sorted(set(self.functions) - listed):
+            found.append(f"{self.kata.check_file.name} defines '{name}', which kata.yaml does not list")
+        for name, function in self.functions.items():
+            unknown = set(inspect.signature(function).parameters) - set(FIXTURES)
+            if unknown:
+                found.append(f"check '{name}' asks for unknown fixtures {sorted(unknown)}; "
+                             f"available: {', '.join(FIXTURES)}")
+        return found
+
+    def run(self, check: Check, session, seed: int) -> CheckResult:
+        """Run one check against the learner behind ``session``."""
+        proxy = LearnerProxy(session)
+        outcome, message = self._outcome(check, proxy, seed)
+        passed = outcome == Outcome.PASSED
+        return CheckResult(name=check.name, target=check.target, passed=passed,
+                           points=check.points if passed else 0.0, max_points=check.points,
+                           message=message, hint="" if passed else check.hint,
+                           outcome=outcome, output=session.take_output())
+
+    def _outcome(self, check: Check, proxy: LearnerProxy, seed: int):
+        function = self.functions.get(check.name)
+        if function is None:
+            return Outcome.INTERNAL, f"internal grading error: check '{check.name}' is not defined"
+        fixtures = {"learner": proxy, "rng": check_rng(seed, check.name), "seed": seed}
+        try:
+            function(**{p: fixtures[p] for p in inspect.signature(function).parameters})
+        except CheckFailure as exc:
+            return Outcome.FAILED, f"{exc.call or _last(proxy, check)} -> {exc.detail}"
+        except NotDefined as exc:
+            return Outcome.FAILED, f"{exc}: define it with the stub's signature"
+        except NotImplementedError:
+            return Outcome.LEARNER_ERROR, f"{check.target} is not implemented yet (it raises NotImplementedError)"
+        except LearnerError as exc:
+            where = f" at line {exc.line}" if exc.line else ""
+            return Outcome.LEARNER_ERROR, f"{_last(proxy, check)} raised {exc}{where}"
+        except WorkerFault as exc:
+            return Outcome.FAULT, f"{_last(proxy, check)}: {exc}"
+        except AssertionError as exc:
+            return Outcome.FAILED, f"{_last(proxy, check)}: {exc or 'assertion failed'}"
+        except Exception as exc:  # noqa: BLE001 - our bug must not stop the other checks
+            return Outcome.INTERNAL, f"internal grading error in {check.name}: {type(exc).__name__}: {exc}"
+        except BaseException as exc:  # pytest.fail / DID NOT RAISE are BaseException
+            if type(exc).__name__ != "Failed":
+                raise
+            return Outcome.FAILED, f"{_last(proxy, check)}: {getattr(exc, 'msg', exc)}"
+        return Outcome.PASSED, ""
+
+
+def _last(proxy: LearnerProxy, check: Check) -> str:
+    return proxy.calls[-1] if proxy.calls else check.target

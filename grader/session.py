@@ -1,0 +1,271 @@
+"""The trusted side of a worker: calls with deadlines, faults, replacement.
+
+A :class:`LearnerSession` owns at most one live worker for one learner file.
+Checks reach it through :class:`LearnerProxy` (``learner.gaussian_mle(data)``).
+Whatever the worker answers is validated by the codec; an exception it reports
+is re-raised here as a fresh exception of a matching built-in type, so a
+learner's ``ValueError`` satisfies ``pytest.raises(ValueError)`` in a check and
+nothing of the learner's own classes ever exists in this process.
+
+When a call hangs, crashes the worker, ends it or answers garbage, that call
+raises :class:`WorkerFault`; the worker is killed and the next call starts a
+new one, so the fault costs only the checks that made that call.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import threading
+
+from .channel import ChannelClosed, ChannelTimeout
+from .limits import Limits
+
+
+class LearnerError(Exception):
+    """Base of every exception re-raised on behalf of learner code."""
+
+    type_name = "Exception"
+    line = None
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.type_name}: {message}" if message else self.type_name
+
+
+class WorkerFault(Exception):
+    """The call did not return: timed out, crashed, ended the process, bad reply."""
+
+
+class NotDefined(Exception):
+    """The learner module has no function of that name."""
+
+
+class ImportFailed(Exception):
+    """The learner module could not be imported; the message says why."""
+
+
+_exception_classes: dict = {}
+_exception_lock = threading.Lock()
+
+
+def learner_exception(info: dict) -> LearnerError:
+    """A fresh exception standing for what the learner's code raised."""
+    info = info if isinstance(info, dict) else {}
+    name = _text(info.get("type"), "Exception")[:100]
+    message = _text(info.get("message"), "")
+    bases = info.get("bases") if isinstance(info.get("bases"), list) else []
+    for base_name in [*bases, "Exception"]:
+        base = getattr(builtins, base_name, None) if isinstance(base_name, str) else None
+        if not (isinstance(base, type) and issubclass(base, Exception)):
+            continue
+        try:
+            exc = _exception_class(name, base)(message)
+        except TypeError:
+            continue  # a built-in type whose constructor needs more than a message
+        exc.type_name = name
+        exc.line = info.get("line") if type(info.get("line")) is int else None
+        return exc
+    raise AssertionError("unreachable: Exception always fits")
+
+
+def _exception_class(name: str, base: type) -> type:
+    with _exception_lock:
+        key = (name, base)
+        if key not in _exception_classes:
+            bases = (LearnerError,) if base is Exception else (LearnerError, base)
+            _exception_classes[key] = type(name if name.isidentifier() else "LearnerException",
+                                           bases, {})
+        return _exception_classes[key]
+
+
+def _text(value, default: str) -> str:
+    return value if isinstance(value, str) else default
+
+
+class LearnerSession:
+    """Calls into one learner file, each in a worker, with per-call deadlines."""
+
+    def __init__(self, launcher, path: str, module_name: str, *, time_limit: float,
+                 import_time_limit: float, limits: Limits | None = None):
+        self.launcher = launcher
+        self.path = path
+        self.module_name = module_name
+        self.time_limit = time_limit
+        self.import_time_limit = import_time_limit
+        self.limits = limits or Limits()
+        self.functions: list[str] = []
+        self._worker = None
+        self._output: list[str] = []
+        self.restarts = 0
+
+    def open(self) -> list[str]:
+        """Start a worker and import the learner module; raise ImportFailed if it cannot."""
+        worker = self.launcher.start(self.path, self.module_name, self.limits)
+        try:
+            answer = self._receive(worker, self.import_time_limit, "importing your file")
+        except WorkerFault as fault:
+            raise ImportFailed(str(fault)) from None
+        if "ok" not in answer:
+            self._discard(worker)
+            raise ImportFailed(self._import_error(answer))
+        names = answer["ok"]
+        self.functions = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        self._worker = worker
+        return self.functions
+
+    def call(self, name: str, args=(), kwargs=None):
+        """Call the learner's function ``name``; return its value as plain data."""
+        if self._worker is None:
+            self.restarts += 1
+            try:
+                self.open()
+            except ImportFailed as exc:
+                raise WorkerFault(f"the worker could not be restarted: {exc}") from None
+        worker = self._worker
+        try:
+            worker.channel.send({"op": "call", "fn": name, "args": list(args),
+                                 "kwargs": dict(kwargs or {})})
+        except ChannelClosed:
+            self._worker = None
+            raise WorkerFault(f"your code ended the process ({self._discard(worker)})") from None
+        answer = self._receive(worker, self.time_limit, "")
+        if "ok" in answer:
+            return answer["ok"]
+        if "raised" in answer:
+            raise learner_exception(answer["raised"])
+        if "missing" in answer:
+            raise NotDefined(f"{self.module_file} defines no function named {name}")
+        self._worker = None
+        if "exited" in answer:
+            self._discard(worker)
+            raise WorkerFault(f"your code ended the process (sys.exit({answer['exited']!r}))")
+        self._discard(worker)
+        raise WorkerFault("the worker sent an answer kata does not understand")
+
+    def take_output(self) -> str:
+        text = "".join(self._output)
+        self._output.clear()
+        return text
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._discard(self._worker)
+            self._worker = None
+
+    @property
+    def module_file(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def _receive(self, worker, timeout: float, doing: str) -> dict:
+        doing = f" while {doing}" if doing else ""
+        timer = _windows_watchdog(worker, timeout)
+        try:
+            answer = worker.channel.recv(timeout)
+        except ChannelTimeout:
+            self._drop(worker)
+            raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
+        except ChannelClosed:
+            self._drop(worker)
+            how = self._discard(worker)
+            if timer is not None and timer.fired:
+                raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
+            raise WorkerFault(f"your code ended the process{doing} ({how})") from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if not isinstance(answer, dict):
+            self._drop(worker)
+            self._discard(worker)
+            raise WorkerFault("the worker sent an answer kata does not understand")
+        out = answer.get("out")
+        if isinstance(out, str):
+            self._output.append(out)
+        return answer
+
+    def _drop(self, worker) -> None:
+        if self._worker is worker:
+            self._worker = None
+        if not getattr(worker, "discarded", False):
+            self._discard(worker)
+
+    def _discard(self, worker) -> str:
+        if getattr(worker, "discarded", False):
+            return worker.end
+        worker.discarded = True
+        worker.end = worker.close()
+        return worker.end
+
+    def _import_error(self, answer: dict) -> str:
+        name = self.module_file
+        if "exited" in answer:
+            return f"{name} ended the process while being imported (sys.exit({answer['exited']!r}))"
+        exc = learner_exception(answer.get("raised"))
+        where = f" line {exc.line}" if exc.line else ""
+        return f"{name}{where}: {exc}"
+
+
+class _Watchdog:
+    def __init__(self, worker, timeout):
+        self.fired = False
+        self._timer = threading.Timer(timeout, self._fire, args=(worker,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self, worker):
+        self.fired = True
+        worker.kill()
+
+    def cancel(self):
+        self._timer.cancel()
+
+
+def _windows_watchdog(worker, timeout):
+    """Pipes cannot be polled on Windows: a timer kills the worker instead."""
+    return _Watchdog(worker, timeout) if sys.platform == "win32" else None
+
+
+class LearnerProxy:
+    """``learner.name(*args)`` calls the learner's function ``name`` in the worker."""
+
+    def __init__(self, session: LearnerSession):
+        self._session = session
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            self.calls.append(describe_call(name, args, kwargs))
+            return self._session.call(name, args, kwargs)
+
+        call.__name__ = name
+        return call
+
+
+def describe_call(name: str, args, kwargs) -> str:
+    """A short, readable form of a call: ``gaussian_mle(<array of 40 floats>)``."""
+    parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def short_repr(value) -> str:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        if value.size <= 4:
+            return "np.array([" + ", ".join(f"{v:.6g}" if isinstance(v, float) else repr(v)
+                                            for v in value.ravel().tolist()) + "])"
+        kind = {"f": "floats", "i": "ints", "u": "ints", "b": "bools"}.get(value.dtype.kind, "values")
+        shape = "x".join(str(n) for n in value.shape) if value.ndim > 1 else str(value.size)
+        return f"<array of {shape} {kind}>"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        if len(value) > 4:
+            return f"<{type(value).__name__} of {len(value)} items>"
+        inner = ", ".join(short_repr(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

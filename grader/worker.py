@@ -1,0 +1,170 @@
+"""The worker: the only place learner code runs.
+
+A worker imports one learner module and answers requests on its channel:
+``{"op": "call", "fn": name, "args": [...], "kwargs": {...}}``. Every answer is
+plain data (see :mod:`grader.codec`): ``{"ok": value}``, ``{"raised": {...}}``
+for an exception, or ``{"exited": code}`` when learner code asked to end the
+process. Each answer carries ``"out"``, what the learner printed meanwhile.
+
+Nothing here is trusted by the other side: the learner can patch this very
+module at import time, so the trusted side validates every answer it gets.
+
+Run directly (``python -m grader.worker PATH``) when no fork server is used:
+the channel is then stdin/stdout and learner prints never reach them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import sys
+import traceback
+
+from .channel import Channel, ChannelClosed
+
+OUTPUT_CAP = 4000
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first ``cap`` characters and counts the rest."""
+
+    def __init__(self, cap: int = OUTPUT_CAP):
+        self.cap = cap
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = self.cap - self.kept
+        self.parts.append(text[:room])
+        self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - room)
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more characters of output cut]"
+        self.parts, self.kept, self.dropped = [], 0, 0
+        return text
+
+
+def serve(channel: Channel, path: str, module_name: str) -> None:
+    """Import the learner module, report how that went, then answer calls until EOF."""
+    out = CappedText()
+    sys.stdout = sys.stderr = out
+    sys.stdin = io.StringIO("")
+    module, answer = _import(path, module_name)
+    answer["out"] = out.take()
+    _reply(channel, answer)
+    if module is None:
+        return
+    while True:
+        try:
+            request = channel.recv()
+        except ChannelClosed:
+            return
+        answer = _answer(module, request)
+        answer["out"] = out.take()
+        _reply(channel, answer)
+        if "exited" in answer:
+            return
+
+
+def _import(path: str, module_name: str):
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, folder)
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except SystemExit as exc:
+        return None, {"exited": _exit_code(exc)}
+    except BaseException as exc:  # noqa: BLE001 - anything the learner's import raises
+        return None, {"raised": _describe(exc, path)}
+    names = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
+    return module, {"ok": names}
+
+
+def _answer(module, request) -> dict:
+    if not (isinstance(request, dict) and request.get("op") == "call"):
+        return {"raised": {"type": "RuntimeError", "bases": ["RuntimeError"],
+                           "message": "bad request", "line": None}}
+    name = request.get("fn")
+    function = getattr(module, name, None) if isinstance(name, str) else None
+    if function is None or not callable(function):
+        return {"missing": name}
+    try:
+        value = function(*request.get("args", []), **request.get("kwargs", {}))
+        return {"ok": value}
+    except SystemExit as exc:
+        return {"exited": _exit_code(exc)}
+    except BaseException as exc:  # noqa: BLE001 - learner exceptions are data here
+        return {"raised": _describe(exc, module.__file__)}
+
+
+def _describe(exc: BaseException, path: str) -> dict:
+    bases = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+    line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else None
+    if line is None:
+        line = _learner_line(exc, path)
+    try:
+        message = str(exc)
+    except BaseException:  # noqa: BLE001
+        message = "(message unavailable)"
+    return {"type": type(exc).__name__, "bases": bases, "message": message[:1000], "line": line}
+
+
+def _learner_line(exc: BaseException, path: str):
+    """The last line of the learner's file in the traceback, if any."""
+    line = None
+    try:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if os.path.abspath(frame.filename) == os.path.abspath(path):
+                line = frame.lineno
+    except BaseException:  # noqa: BLE001
+        pass
+    return line
+
+
+def _exit_code(exc: SystemExit):
+    code = exc.code
+    return code if isinstance(code, int) else (0 if code is None else 1)
+
+
+def _reply(channel: Channel, answer: dict) -> None:
+    try:
+        channel.send(answer)
+    except ChannelClosed:
+        os._exit(0)
+    except BaseException as exc:  # noqa: BLE001 - e.g. a value too deep to encode
+        channel.send({"raised": {"type": "TypeError", "bases": ["TypeError", "Exception"],
+                                 "message": f"the value could not be sent back: {exc}"[:1000],
+                                 "line": None}, "out": ""})
+
+
+def main(argv=None) -> None:
+    """Entry point for a worker started as a subprocess (no fork server)."""
+    import json
+
+    from . import launch, limits
+
+    argv = sys.argv[1:] if argv is None else argv
+    path, module_name, limit_text = argv[0], argv[1], argv[2]
+    read_fd = os.dup(0)
+    write_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    launch.run_worker(Channel(read_fd, write_fd), path, module_name,
+                      limits.Limits.from_dict(json.loads(limit_text)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""The learner's workspace: where ``kata.yaml`` is, and the state kept beside it.
+
+``kata`` finds its root the way git finds ``.git``: from ``--root``, else the
+``KATA_ROOT`` environment variable, else the nearest folder at or above the
+current one that holds ``kata.yaml``. State (last and best scores) lives in
+``.kata/state.json`` under the root and is always written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import manifest as manifest_mod
+
+MANIFEST_NAME = "kata.yaml"
+STATE_DIR = ".kata"
+STATE_VERSION = 1
+
+
+class WorkspaceError(Exception):
+    """No workspace could be found; the message says how to point kata at one."""
+
+
+def find_root(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Path:
+    """The folder holding ``kata.yaml``."""
+    if explicit is None:
+        explicit = os.environ.get("KATA_ROOT") or None
+    if explicit is not None:
+        root = Path(explicit).expanduser().resolve()
+        if not (root / MANIFEST_NAME).is_file():
+            raise WorkspaceError(f"no {MANIFEST_NAME} in {root}; pass the folder that holds it "
+                                 "with --root or KATA_ROOT")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MANIFEST_NAME).is_file():
+            return folder
+    raise WorkspaceError(f"no {MANIFEST_NAME} found in {here} or any folder above it; run kata "
+                         "inside a kata workspace or pass --root DIR")
+
+
+def load_manifest(root: Path) -> manifest_mod.Manifest:
+    return manifest_mod.load(root / MANIFEST_NAME)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+class State:
+    """Per-kata progress of the learner in this workspace."""
+
+    def __init__(self, root: Path):
+        self.path = root / STATE_DIR / "state.json"
+        self.katas = self._read()
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        katas = data.get("katas") if isinstance(data, dict) else None
+        return katas if isinstance(katas, dict) else {}
+
+    def get(self, kata_id: str) -> dict:
+        entry = self.katas.get(kata_id)
+        return entry if isinstance(entry, dict) else {}
+
+    def record(self, kata_id: str, score: float, max_score: float, status: str) -> None:
+        entry = self.get(kata_id)
+        best = max(score, entry.get("best_score", 0.0)) if status == "graded" else entry.get("best_score", 0.0)
+        entry.update(last_score=score, best_score=best, max_score=max_score, status=status,
+                     checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.katas[kata_id] = entry
+        self.save()
+
+    def save(self) -> None:
+        text = json.dumps({"format_version": STATE_VERSION, "katas": self.katas}, indent=2)
+        write_atomic(self.path, text + "\n")
