@@ -20,6 +20,7 @@ import threading
 
 from .channel import ChannelClosed, ChannelTimeout
 from .limits import Limits
+from .worker import OUTPUT_CAP
 
 
 class LearnerError(Exception):
@@ -97,6 +98,7 @@ class LearnerSession:
         self.functions: list[str] = []
         self._worker = None
         self._output: list[str] = []
+        self._output_cut = 0
         self.restarts = 0
 
     def open(self) -> list[str]:
@@ -144,8 +146,12 @@ class LearnerSession:
         raise WorkerFault("the worker sent an answer kata does not understand")
 
     def take_output(self) -> str:
+        """What the learner printed since the last call of this, capped."""
         text = "".join(self._output)
+        if self._output_cut:
+            text += f"\n[... {self._output_cut} more characters of output cut]"
         self._output.clear()
+        self._output_cut = 0
         return text
 
     def close(self) -> None:
@@ -179,9 +185,17 @@ class LearnerSession:
             self._discard(worker)
             raise WorkerFault("the worker sent an answer kata does not understand")
         out = answer.get("out")
-        if isinstance(out, str):
-            self._output.append(out)
+        if isinstance(out, str) and out:
+            self._keep_output(out)
         return answer
+
+    def _keep_output(self, text: str) -> None:
+        """Keep at most OUTPUT_CAP characters per check (the worker caps per call)."""
+        room = OUTPUT_CAP - sum(len(part) for part in self._output)
+        if room > 0:
+            self._output.append(text[:room])
+        if len(text) > room:
+            self._output_cut += len(text) - max(room, 0)
 
     def _drop(self, worker) -> None:
         if self._worker is worker:

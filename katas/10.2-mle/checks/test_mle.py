@@ -44,6 +44,29 @@ def _linear_data(rng):
     return X, y
 
 
+def _fast_linear_nll(params, X, y):
+    m, b, log_sigma = params
+    return y.size * (log_sigma + 0.5 * math.log(2 * math.pi)) + np.sum((y - m * X - b) ** 2) / (2 * math.exp(2 * log_sigma))
+
+
+def _linear_fit_data(rng):
+    """Linear data on which the lesson's own method reaches the MLE.
+
+    Nelder-Mead with scipy's default settings stops at a collapsed simplex,
+    reporting success, on about 1 data set in 1,000 (a restart finds the MLE).
+    That is the optimiser's flaw, not the learner's, so data sets where it
+    happens from the usual starting points are drawn again.
+    """
+    while True:
+        X, y = _linear_data(rng)
+        m, b, sigma = _least_squares(X, y)
+        best = _fast_linear_nll((m, b, math.log(sigma)), X, y)
+        if all(optimize.minimize(_fast_linear_nll, np.full(3, start), args=(X, y),
+                                 method="Nelder-Mead").fun - best < NLL_GAP / 10
+               for start in (0.0, 1.0)):
+            return X, y
+
+
 def _least_squares(X, y):
     m, b = np.polyfit(X, y, 1)
     return float(m), float(b), float(np.sqrt(np.mean((y - m * X - b) ** 2)))
@@ -297,7 +320,7 @@ def test_linear_regression_nll_minimised_at_least_squares(learner, rng):
 # --- fit_linear_regression_mle --------------------------------------------------
 
 def test_fit_linear_regression_slope_and_intercept(learner, rng):
-    X, y = _linear_data(rng)
+    X, y = _linear_fit_data(rng)
     m, b, _ = _least_squares(X, y)
     got_m, got_b, _ = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
     rss, best_rss = np.sum((y - got_m * X - got_b) ** 2), np.sum((y - m * X - b) ** 2)
@@ -308,15 +331,15 @@ def test_fit_linear_regression_slope_and_intercept(learner, rng):
 
 
 def test_fit_linear_regression_sigma(learner, rng):
-    X, y = _linear_data(rng)
+    X, y = _linear_fit_data(rng)
     got_m, got_b, got_sigma = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
     # Judged at the learner's own line, so an error in m or b does not cost this check.
     sigma = float(np.sqrt(np.mean((y - got_m * X - got_b) ** 2)))
-    close(got_sigma, sigma, rtol=2e-3, what="sigma")
+    close(got_sigma, sigma, rtol=5e-3, what="sigma")
 
 
 def test_fit_linear_regression_reaches_maximum_likelihood(learner, rng):
-    X, y = _linear_data(rng)
+    X, y = _linear_fit_data(rng)
     m, b, sigma = _least_squares(X, y)
     got = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
     if not got[2] > 0:

@@ -1,0 +1,122 @@
+"""The ``kata`` command line: options, then one function call per command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from . import report, verify as verify_mod, workspace
+from .grading import Grader, new_seed
+from .manifest import SHIPPED, ManifestError
+
+
+class KataError(click.ClickException):
+    """A usage or configuration error: one line, exit status 2."""
+
+    exit_code = 2
+
+
+class Context:
+    """What every command needs: the workspace root and its manifest, loaded lazily."""
+
+    def __init__(self, root_option: str | None):
+        self.root_option = root_option
+        self._manifest = None
+
+    @property
+    def manifest(self):
+        if self._manifest is None:
+            try:
+                self._manifest = workspace.load_manifest(workspace.find_root(self.root_option))
+            except (workspace.WorkspaceError, ManifestError) as exc:
+                raise KataError(str(exc)) from None
+        return self._manifest
+
+    def kata(self, kata_id: str):
+        kata = self.manifest.get(kata_id)
+        if kata is None:
+            raise KataError(f"no kata '{kata_id}' in kata.yaml; run 'kata list' to see the ids")
+        return kata
+
+
+def _colour() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False), default=None,
+              help="Folder holding kata.yaml (default: search upwards; or set KATA_ROOT).")
+@click.version_option(package_name="kata")
+@click.pass_context
+def main(ctx, root):
+    """kata: numeric Python katas with hidden checks that run your code in isolation."""
+    ctx.obj = Context(root)
+
+
+@main.command("list")
+@click.pass_obj
+def list_command(obj: Context):
+    """List the katas with your last score on each."""
+    state = workspace.State(obj.manifest.root)
+    for kata in obj.manifest.katas:
+        click.echo(f"{kata.id:<8} {kata.title:<40} {_progress(state.get(kata.id), kata.max_score)}")
+
+
+def _progress(entry: dict, max_score: float) -> str:
+    if not entry:
+        return f"not started (0/{report.points(max_score)})"
+    last = f"last {report.points(entry.get('last_score', 0))}/{report.points(max_score)}"
+    if entry.get("status") == "error":
+        last = "last check: error"
+    return f"{last}, best {report.points(entry.get('best_score', 0))}"
+
+
+@main.command()
+@click.argument("kata_id", metavar="ID")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False), default=None,
+              help="Grade this file instead of the kata's learner file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+@click.option("--verbose", "-v", is_flag=True, help="Also show what your code printed.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed for the checks' random data (default: a new one each run, printed).")
+@click.pass_obj
+def check(obj: Context, kata_id, file_path, as_json, verbose, seed):
+    """Grade your solution to kata ID."""
+    kata = obj.kata(kata_id)
+    path = Path(file_path).resolve() if file_path else kata.learner_path
+    if not path.exists():
+        restore = "" if file_path else f"; restore the stub from {kata.folder.name}/{SHIPPED}/{kata.files[0]}"
+        raise KataError(f"{path} does not exist{restore}")
+    with Grader(obj.manifest) as grader:
+        result = grader.grade(kata, path, new_seed() if seed is None else seed)
+    if path == kata.learner_path.resolve():
+        workspace.State(obj.manifest.root).record(kata.id, result.score, result.max_score, result.status)
+    if as_json:
+        click.echo(report.to_json(result))
+    else:
+        for line in report.check_lines(result, verbose, style=click.style):
+            click.echo(line, color=_colour())
+    raise SystemExit(0 if result.full_marks else 1)
+
+
+@main.command("verify")
+@click.argument("kata_id", metavar="[ID]", required=False)
+@click.pass_obj
+def verify_command(obj: Context, kata_id):
+    """Check the katas: stubs score zero, solutions full marks, every check has a hint."""
+    katas = [obj.kata(kata_id)] if kata_id else list(obj.manifest.katas)
+    with Grader(obj.manifest) as grader:
+        verdicts = verify_mod.verify(obj.manifest, katas, grader)
+    stray = [] if kata_id else verify_mod.orphans(obj.manifest)
+    for verdict in verdicts:
+        summary = f"{len(verdict.kata.checks)} checks, {report.points(verdict.kata.max_score)} points"
+        click.echo(f"{'ok  ' if verdict.ok else 'FAIL'}  {verdict.kata.id}  {verdict.kata.title} ({summary})")
+        for problem in verdict.problems:
+            click.echo(f"      - {problem}")
+        for note in verdict.notes:
+            click.echo(f"      note: {note}")
+    for line in stray:
+        click.echo(f"FAIL  {line}")
+    raise SystemExit(0 if all(v.ok for v in verdicts) and not stray else 1)

@@ -1,0 +1,121 @@
+"""``kata verify``: authoring is checked like code.
+
+For each kata: the check file and the manifest agree, every check has a hint
+and a target that the stub defines, every stub function is checked, the stub
+*as shipped* (``.shipped/``, never the learner's working copy) scores zero, and
+the reference solution scores full marks with several seeds. Folders under
+``katas/`` and ``solutions/`` that no kata claims are reported too.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .grading import Grader, new_seed
+from .manifest import SHIPPED, Kata, Manifest
+
+SOLUTION_SEEDS = 3
+
+
+@dataclass
+class KataVerdict:
+    kata: Kata
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def stub_functions(path: Path) -> list:
+    """Names of the top-level functions a stub defines (parsed, never run)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def verify(manifest: Manifest, katas: list, grader: Grader) -> list:
+    """A verdict per kata, in manifest order."""
+    return [_verify_kata(kata, grader) for kata in katas]
+
+
+def orphans(manifest: Manifest) -> list:
+    """Folders under katas/ and solutions/ that no kata in the manifest claims."""
+    claimed = {k.folder for k in manifest.katas} | {k.solution_folder for k in manifest.katas}
+    found = []
+    for top in ("katas", "solutions"):
+        base = manifest.root / top
+        if base.is_dir():
+            for entry in sorted(base.iterdir()):
+                if entry.is_dir() and not entry.name.startswith((".", "__")) and entry.resolve() not in claimed:
+                    found.append(f"{top}/{entry.name} belongs to no kata in kata.yaml")
+    return found
+
+
+def _verify_kata(kata: Kata, grader: Grader) -> KataVerdict:
+    verdict = KataVerdict(kata)
+    try:
+        suite = grader.suite(kata)
+    except Exception as exc:  # noqa: BLE001 - an author's broken check file is a finding
+        verdict.problems.append(f"{kata.check_file.name} cannot be imported: {type(exc).__name__}: {exc}")
+        return verdict
+    verdict.problems += suite.problems()
+    _check_targets(kata, verdict)
+    if verdict.problems:
+        return verdict
+    _check_stub_scores_zero(kata, grader, verdict)
+    _check_solution_full_marks(kata, grader, verdict)
+    _check_working_copy(kata, verdict)
+    return verdict
+
+
+def _check_targets(kata: Kata, verdict: KataVerdict) -> None:
+    try:
+        defined = stub_functions(kata.shipped_path)
+    except SyntaxError as exc:
+        verdict.problems.append(f"the shipped stub has a syntax error at line {exc.lineno}: {exc.msg}")
+        return
+    for check in kata.checks:
+        if check.target not in defined:
+            verdict.problems.append(f"check '{check.name}' targets '{check.target}', which the stub does not define")
+    targeted = {c.target for c in kata.checks}
+    for name in defined:
+        if name not in targeted and not name.startswith("_"):
+            verdict.problems.append(f"stub function '{name}' has no check")
+
+
+def _check_stub_scores_zero(kata: Kata, grader: Grader, verdict: KataVerdict) -> None:
+    result = grader.grade(kata, kata.shipped_path, new_seed())
+    if result.status != "graded":
+        verdict.problems.append(f"the shipped stub cannot be graded: {result.error}")
+        return
+    for check in result.checks:
+        if check.passed:
+            verdict.problems.append(f"the shipped stub passes '{check.name}' (seed {result.seed}): "
+                                    "a stub must score zero")
+
+
+def _check_solution_full_marks(kata: Kata, grader: Grader, verdict: KataVerdict) -> None:
+    for _ in range(SOLUTION_SEEDS):
+        result = grader.grade(kata, kata.solution_path, new_seed())
+        if result.status != "graded":
+            verdict.problems.append(f"the reference solution cannot be graded: {result.error}")
+            return
+        for check in result.checks:
+            if not check.passed:
+                verdict.problems.append(f"the reference solution fails '{check.name}' with seed "
+                                        f"{result.seed}: {check.message}")
+        if not result.full_marks:
+            return
+
+
+def _check_working_copy(kata: Kata, verdict: KataVerdict) -> None:
+    for name in kata.files:
+        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
+        if not working.exists():
+            verdict.notes.append(f"{name} is missing from {kata.folder.name}/ (the shipped stub is in {SHIPPED}/)")
+        elif working.read_bytes() != shipped.read_bytes():
+            verdict.notes.append(f"{name} has been edited (by a learner, or by an author who has not "
+                                 f"copied it to {SHIPPED}/{name}); verified the shipped stub")

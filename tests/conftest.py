@@ -1,0 +1,61 @@
+"""Shared fixtures: the repository's own workspace, copies of it, and a grader."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import grading, workspace
+
+REPO = Path(__file__).resolve().parent.parent
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    return workspace.load_manifest(REPO)
+
+
+@pytest.fixture(scope="session")
+def kata(manifest):
+    return manifest.get("10.2")
+
+
+@pytest.fixture(scope="module")
+def grader(manifest):
+    with grading.Grader(manifest) as active:
+        yield active
+
+
+def copy_workspace(target: Path, **limits) -> Path:
+    """A copy of the repository's katas to work in; ``limits`` rewrite kata.yaml values."""
+    for name in ("katas", "solutions"):
+        shutil.copytree(REPO / name, target / name)
+    text = (REPO / "kata.yaml").read_text()
+    for key, value in limits.items():
+        if f"    {key}:" in text:
+            text = "\n".join(f"    {key}: {value}" if line.startswith(f"    {key}:") else line
+                             for line in text.splitlines()) + "\n"
+        else:
+            text = text.replace("    check_file:", f"    {key}: {value}\n    check_file:", 1)
+    (target / "kata.yaml").write_text(text)
+    return target
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """A writable copy of the workspace (state files, edited stubs)."""
+    return copy_workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="module")
+def fast_manifest(tmp_path_factory):
+    """The workspace with short time limits, for submissions that hang."""
+    root = copy_workspace(tmp_path_factory.mktemp("fast"), time_limit=1, import_time_limit=2)
+    return workspace.load_manifest(root)
+
+
+@pytest.fixture(scope="module")
+def fast_grader(fast_manifest):
+    with grading.Grader(fast_manifest) as active:
+        yield active

@@ -1,0 +1,3 @@
+"""Fault: exits while being imported."""
+import sys
+sys.exit(0)

@@ -1,0 +1,3 @@
+"""Fault: never finishes importing."""
+while True:
+    pass

@@ -1,0 +1,2 @@
+"""Fault: imports a module that does not exist."""
+import numpyy

@@ -1,0 +1,12 @@
+"""Mistake: mean binary cross-entropy instead of the summed NLL."""
+from correct_loops_math import *  # noqa: F401,F403 - every other function is right
+import math
+import numpy as np
+
+def logistic_nll(params, X, y):
+    w, b = params
+    X = np.ravel(X)
+    if len(X) != len(y):
+        raise ValueError('lengths')
+    z = w * X + b
+    return np.mean(np.logaddexp(0, z) - y * z)

@@ -1,0 +1,12 @@
+"""Mistake: ln(1 + exp(z)) computed naively overflows for large z."""
+from correct_loops_math import *  # noqa: F401,F403 - every other function is right
+import math
+import numpy as np
+
+def logistic_nll(params, X, y):
+    w, b = params
+    X = np.ravel(X)
+    if len(X) != len(y):
+        raise ValueError('lengths')
+    z = w * X + b
+    return np.sum(np.log(1 + np.exp(z)) - y * z)

@@ -1,0 +1,2 @@
+"""Fault: raises while being imported."""
+raise RuntimeError("no config file")

@@ -1,0 +1,9 @@
+"""Mistake: n / heads instead of heads / n."""
+from correct_loops_math import *  # noqa: F401,F403 - every other function is right
+import math
+import numpy as np
+
+def binomial_mle(heads, n):
+    if n < 1 or not 0 <= heads <= n:
+        raise ValueError('bad counts')
+    return n / heads if heads else 0.0

@@ -1,0 +1,181 @@
+"""Real submissions on disk, graded end to end: correct styles, classic mistakes, faults.
+
+Each wrong submission gets one function wrong; it must lose points on that
+function only, with every seed, and keep full marks everywhere else.
+"""
+
+import signal
+import time
+
+import pytest
+
+from conftest import SUBMISSIONS
+
+SEEDS = (0, 1, 2, 12345)
+
+CORRECT = ["correct_loops_math", "correct_nelder_mead", "correct_scipy", "prints_a_lot"]
+
+# submission -> (the function it gets wrong, checks that must fail with every seed)
+MISTAKES = {
+    "integer_division": ("binomial_mle", {"test_binomial_mle_random_counts"}),
+    "swapped_binomial_args": ("binomial_mle", {"test_binomial_mle_random_counts",
+                                               "test_binomial_mle_maximises_likelihood"}),
+    "no_validation": ("binomial_mle", {"test_binomial_mle_rejects_bad_counts"}),
+    "forgot_log": ("binomial_log_likelihood", {"test_binomial_log_likelihood_matches_scipy"}),
+    "binomial_coefficient": ("binomial_log_likelihood", {"test_binomial_log_likelihood_matches_scipy"}),
+    "nan_at_edges": ("binomial_log_likelihood", {"test_binomial_log_likelihood_edges",
+                                                 "test_binomial_log_likelihood_edges_in_array"}),
+    "ddof_one": ("gaussian_mle", {"test_gaussian_mle_sigma_divides_by_n"}),
+    "returns_variance": ("gaussian_mle", {"test_gaussian_mle_sigma_divides_by_n"}),
+    "swapped_return_order": ("gaussian_mle", {"test_gaussian_mle_mean"}),
+    "drops_two_pi": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy"}),
+    "sigma_not_squared": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy"}),
+    "gaussian_mean_not_sum": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy"}),
+    "forgot_exp": ("linear_regression_nll", {"test_linear_regression_nll_matches_scipy"}),
+    "nll_sign": ("linear_regression_nll", {"test_linear_regression_nll_minimised_at_least_squares"}),
+    "linear_nll_mean": ("linear_regression_nll", {"test_linear_regression_nll_matches_scipy"}),
+    "ignores_intercept": ("fit_linear_regression_mle", {"test_fit_linear_regression_slope_and_intercept"}),
+    "sigma_n_minus_2": ("fit_linear_regression_mle", {"test_fit_linear_regression_sigma"}),
+    "returns_log_sigma": ("fit_linear_regression_mle", {"test_fit_linear_regression_sigma"}),
+    "naive_overflow": ("logistic_nll", {"test_logistic_nll_large_z"}),
+    "logistic_mean": ("logistic_nll", {"test_logistic_nll_matches_scipy"}),
+    "logistic_sign": ("logistic_nll", {"test_logistic_nll_minimised_at_mle"}),
+    "logistic_nll_ignores_bias": ("logistic_nll", {"test_logistic_nll_matches_scipy"}),
+    "fit_ignores_bias": ("fit_logistic_mle", {"test_fit_logistic_mle_strong_bias"}),
+    "fit_swapped_order": ("fit_logistic_mle", {"test_fit_logistic_mle_agrees_with_scipy"}),
+}
+
+
+def failing(result):
+    return {c.name for c in result.checks if not c.passed}
+
+
+@pytest.mark.parametrize("name", CORRECT)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_correct_styles_score_full_marks(grader, kata, name, seed):
+    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", seed)
+    assert result.status == "graded"
+    assert failing(result) == set(), [c.message for c in result.checks if not c.passed]
+    assert result.score == result.max_score == 32
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+@pytest.mark.parametrize("seed", SEEDS)
+def test_mistake_costs_only_its_function(grader, kata, name, seed):
+    target, must_fail = MISTAKES[name]
+    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", seed)
+    assert result.status == "graded"
+    assert must_fail <= failing(result)
+    for check in result.checks:
+        if check.target != target:
+            assert check.passed, f"{name} lost points on {check.name}: {check.message}"
+        if not check.passed:
+            assert check.hint and check.message
+
+
+def test_failure_message_says_what_was_called_returned_and_expected(grader, kata):
+    result = grader.grade(kata, SUBMISSIONS / "ddof_one.py", 7)
+    check = next(c for c in result.checks if c.name == "test_gaussian_mle_sigma_divides_by_n")
+    assert check.message.startswith("gaussian_mle(<array of ")
+    assert "-> sigma " in check.message and ", expected " in check.message and "rel. error" in check.message
+    assert "n - 1" in check.hint
+
+
+def test_stub_scores_zero_and_says_not_implemented(grader, kata):
+    result = grader.grade(kata, kata.shipped_path, 3)
+    assert result.status == "graded" and result.score == 0
+    assert all(c.outcome == "raised" for c in result.checks)
+    assert result.checks[0].message == "binomial_mle is not implemented yet (it raises NotImplementedError)"
+
+
+def test_seed_changes_data_and_is_reproducible(grader, kata):
+    def messages(seed):
+        return [c.message for c in grader.grade(kata, SUBMISSIONS / "ddof_one.py", seed).checks]
+    assert messages(11) == messages(11)
+    assert messages(11) != messages(12)
+
+
+def by_target(result):
+    return result.points_by_target()
+
+
+FAULTS = {
+    "hangs_in_gaussian_mle": ("gaussian_mle", "timed out after 1 s"),
+    "crashes_in_logistic_nll": ("logistic_nll", "your code ended the process (killed by signal SIGSEGV)"),
+    "exits_in_fit_linear": ("fit_linear_regression_mle", "your code ended the process (sys.exit(3))"),
+    "os_exit_in_binomial_mle": ("binomial_mle", "your code ended the process (exit status 0)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_fault_fails_only_the_calls_that_made_it(fast_grader, fast_manifest, name):
+    kata = fast_manifest.get("10.2")
+    target, message = FAULTS[name]
+    result = fast_grader.grade(kata, SUBMISSIONS / f"{name}.py", 5)
+    assert result.status == "graded"
+    for check in result.checks:
+        if check.target == target:
+            assert not check.passed and check.outcome == "fault"
+            assert check.message.endswith(message), check.message
+        else:
+            assert check.passed, f"{check.name}: {check.message}"
+
+
+def test_memory_blowup_fails_only_its_function(grader, kata):
+    result = grader.grade(kata, SUBMISSIONS / "memory_hog_in_gaussian_ll.py", 5)
+    for check in result.checks:
+        if check.target == "gaussian_log_likelihood":
+            assert not check.passed
+            assert "MemoryError" in check.message or "ended the process" in check.message
+        else:
+            assert check.passed, check.message
+
+
+def test_rigged_values_cannot_pass(grader, kata):
+    result = grader.grade(kata, SUBMISSIONS / "rigged_values.py", 5)
+    rigged = {"binomial_mle", "binomial_log_likelihood", "gaussian_mle"}
+    for check in result.checks:
+        if check.target in rigged and "rejects" not in check.name:
+            assert not check.passed, check.name
+    assert "a Anything object" in next(c.message for c in result.checks
+                                       if c.name == "test_binomial_log_likelihood_matches_scipy")
+
+
+def test_learner_prints_are_captured_and_capped(grader, kata):
+    result = grader.grade(kata, SUBMISSIONS / "prints_a_lot.py", 5)
+    assert result.output.startswith("importing my solution")
+    printed = next(c.output for c in result.checks if c.name == "test_binomial_mle_random_counts")
+    assert printed.startswith("binomial_mle called with")
+    assert len(printed) < 5000 and "more characters of output cut" in printed
+
+
+IMPORT_ERRORS = {
+    "syntax_error": "could not import syntax_error.py line 4: SyntaxError",
+    "import_error": "could not import import_error.py line 2: ModuleNotFoundError: No module named 'numpyy'",
+    "raises_at_import": "could not import raises_at_import.py line 2: RuntimeError: no config file",
+    "exits_at_import": "could not import exits_at_import.py ended the process while being imported",
+    "hangs_at_import": "could not import timed out after 2 s while importing your file",
+    "empty": "empty.py is empty",
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPORT_ERRORS))
+def test_unimportable_file_is_an_error_result(fast_grader, fast_manifest, name):
+    result = fast_grader.grade(fast_manifest.get("10.2"), SUBMISSIONS / f"{name}.py", 1)
+    assert result.status == "error" and result.score == 0 and result.checks == []
+    assert result.error.startswith(IMPORT_ERRORS[name]), result.error
+
+
+def test_binary_file_is_an_error_result(grader, kata, tmp_path):
+    path = tmp_path / "mle.py"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
+    result = grader.grade(kata, path, 1)
+    assert result.status == "error"
+    assert "SyntaxError" in result.error
+
+
+def test_hang_costs_about_its_time_limit(fast_grader, fast_manifest):
+    started = time.monotonic()
+    fast_grader.grade(fast_manifest.get("10.2"), SUBMISSIONS / "hangs_in_gaussian_mle.py", 5)
+    # four gaussian_mle checks, one second each; nothing else waits
+    assert time.monotonic() - started < 4 * 1 + 3
