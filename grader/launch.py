@@ -255,6 +255,9 @@ def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
     """In the worker process, after descriptors are closed: limit, then serve."""
     from . import worker
 
+    environment = worker_environment()
+    os.environ.clear()
+    os.environ.update(environment)
     limits_mod.apply(limits)
     worker.serve(channel, path, module_name)
 

@@ -1,0 +1,192 @@
+"""The kata command as learners and authors meet it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SUBMISSIONS
+from grader.cli import main
+
+
+def run(ws, *args, **env):
+    return CliRunner().invoke(main, ["--root", str(ws), *args], env=env or None)
+
+
+def test_check_on_the_stub_fails_every_check_with_hints(ws):
+    result = run(ws, "check", "10.2", "--seed", "4")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "kata 10.2, seed 4 (rerun with --seed 4 for the same data)"
+    assert lines[1].startswith("FAIL  test_binomial_mle_random_counts") and lines[1].endswith("0/1")
+    assert lines[2].strip() == "binomial_mle is not implemented yet (it raises NotImplementedError)"
+    assert lines[3].strip().startswith("hint: ")
+    assert lines[-1] == "score 0/32  (32 checks to go)"
+
+
+def test_check_on_a_solution_exits_zero(ws):
+    shutil.copy(ws / "solutions/10.2-mle/mle.py", ws / "katas/10.2-mle/mle.py")
+    result = run(ws, "check", "10.2")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "score 32/32  all checks pass"
+    assert result.output.count("PASS  ") == 32
+
+
+def test_check_json_is_one_object_in_the_documented_shape(ws):
+    result = run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "ddof_one.py"), "--json", "--seed", "9")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert {"kata", "score", "max_score", "status", "error", "checks"} <= set(data)
+    assert data["kata"] == "10.2" and data["status"] == "graded" and data["error"] is None
+    assert data["max_score"] == 32.0 and data["score"] == 30.0 and data["seed"] == 9
+    check = data["checks"][0]
+    assert {"name", "target", "passed", "points", "max_points", "message", "hint"} <= set(check)
+    failed = [c for c in data["checks"] if not c["passed"]]
+    assert {c["target"] for c in failed} == {"gaussian_mle"}
+    assert all(c["hint"] and c["message"] for c in failed)
+
+
+def test_check_json_reports_an_unimportable_file_as_error(ws):
+    result = run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "syntax_error.py"), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["status"] == "error" and data["score"] == 0 and data["checks"] == []
+    assert "line 4" in data["error"] and "SyntaxError" in data["error"]
+
+
+def test_same_seed_same_report(ws):
+    args = ("check", "10.2", "--file", str(SUBMISSIONS / "sigma_n_minus_2.py"), "--json", "--seed", "77")
+    first, second = json.loads(run(ws, *args).output), json.loads(run(ws, *args).output)
+    assert first["checks"] == second["checks"]
+
+
+def test_verbose_shows_what_the_learner_printed(ws):
+    args = ("check", "10.2", "--file", str(SUBMISSIONS / "prints_a_lot.py"))
+    quiet, loud = run(ws, *args), run(ws, *args, "--verbose")
+    assert "importing my solution" not in quiet.output
+    assert "importing my solution" in loud.output and "| binomial_mle called with" in loud.output
+    assert quiet.exit_code == loud.exit_code == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "10.9"), "Error: no kata '10.9' in kata.yaml; run 'kata list' to see the ids"),
+    (("check", "10.2", "--file", "nowhere.py"), "does not exist"),
+    (("check", "10.2", "--seed", "-1"), "Invalid value for '--seed'"),
+])
+def test_usage_errors_exit_2_with_one_line(ws, args, message):
+    result = run(ws, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_learner_file_says_how_to_restore_it(ws):
+    (ws / "katas/10.2-mle/mle.py").unlink()
+    result = run(ws, "check", "10.2")
+    assert result.exit_code == 2
+    assert "restore the stub from 10.2-mle/.shipped/mle.py" in result.output
+
+
+def test_broken_manifest_is_one_line_with_file_and_line(ws):
+    (ws / "kata.yaml").write_text((ws / "kata.yaml").read_text().replace("    title:", "    titel:", 1))
+    result = run(ws, "list")
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"Error: {ws / 'kata.yaml'}:10: unknown key 'titel' in a kata; allowed keys: "
+                                     "check_file, checks, files, folder, id, import_time_limit, memory_mb, "
+                                     "solution, time_limit, title")
+
+
+def test_kata_finds_its_root_from_a_subfolder_or_env(ws, tmp_path, monkeypatch):
+    monkeypatch.chdir(ws / "katas/10.2-mle")
+    assert CliRunner().invoke(main, ["list"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    lost = CliRunner().invoke(main, ["list"], env={"KATA_ROOT": ""})
+    assert lost.exit_code == 2 and "no kata.yaml found" in lost.output
+    assert CliRunner().invoke(main, ["list"], env={"KATA_ROOT": str(ws)}).exit_code == 0
+
+
+def test_list_shows_last_and_best_score(ws):
+    before = run(ws, "list")
+    assert before.output.split() [:1] == ["10.2"] and "not started (0/32)" in before.output
+    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "katas/10.2-mle/mle.py")
+    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "katas/10.2-mle/")
+    run(ws, "check", "10.2")
+    shutil.copy(ws / "katas/10.2-mle/.shipped/mle.py", ws / "katas/10.2-mle/mle.py")
+    run(ws, "check", "10.2")
+    after = run(ws, "list")
+    assert "Maximum likelihood estimation" in after.output and "last 0/32, best 30" in after.output
+    state = json.loads((ws / ".kata/state.json").read_text())
+    assert state["katas"]["10.2"]["best_score"] == 30.0
+
+
+def test_check_of_another_file_does_not_touch_progress(ws):
+    run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "correct_scipy.py"))
+    assert not (ws / ".kata/state.json").exists()
+
+
+def test_verify_passes_on_the_repository():
+    result = CliRunner().invoke(main, ["--root", str(REPO), "verify"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok    10.2  Maximum likelihood estimation (32 checks, 32 points)")
+
+
+def test_verify_is_not_fooled_by_an_edited_stub(ws):
+    shutil.copy(ws / "solutions/10.2-mle/mle.py", ws / "katas/10.2-mle/mle.py")
+    result = run(ws, "verify", "10.2")
+    assert result.exit_code == 0, result.output
+    assert "note: mle.py has been edited" in result.output
+
+
+def test_verify_reports_a_wrong_solution_and_a_passing_stub(ws):
+    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "solutions/10.2-mle/mle.py")
+    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "solutions/10.2-mle/")
+    stub = ws / "katas/10.2-mle/.shipped/mle.py"
+    stub.write_text(stub.read_text() + "\n\ndef gaussian_mle(data):\n    return ()\n")
+    result = run(ws, "verify")
+    assert result.exit_code == 1
+    assert "the reference solution fails 'test_gaussian_mle_sigma_divides_by_n' with seed" in result.output
+    assert "solutions/correct_loops_math" not in result.output
+
+
+def test_verify_reports_checks_the_manifest_does_not_know(ws):
+    checks = ws / "katas/10.2-mle/checks/test_mle.py"
+    checks.write_text(checks.read_text() + "\n\ndef test_extra(learner):\n    pass\n")
+    (ws / "katas/stray").mkdir()
+    result = run(ws, "verify")
+    assert result.exit_code == 1
+    assert "test_mle.py defines 'test_extra', which kata.yaml does not list" in result.output
+    assert "FAIL  katas/stray belongs to no kata in kata.yaml" in result.output
+
+
+def test_verify_reports_a_target_the_stub_lacks(ws):
+    text = (ws / "kata.yaml").read_text().replace("target: binomial_mle", "target: binomial_mla", 1)
+    (ws / "kata.yaml").write_text(text)
+    result = run(ws, "verify")
+    assert result.exit_code == 1
+    assert "check 'test_binomial_mle_random_counts' targets 'binomial_mla', which the stub does not define" in result.output
+
+
+@pytest.mark.parametrize("mode", ["fork", "spawn"])
+def test_real_subprocess_json_is_the_only_stdout(ws, mode):
+    env = {**os.environ, "KATA_WORKER": mode}
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", "10.2", "--json", "--file",
+                           str(SUBMISSIONS / "os_exit_in_binomial_mle.py")],
+                          cwd=ws, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["score"] == 28.0
+    assert all("ended the process" in c["message"] for c in data["checks"] if not c["passed"])
+    assert proc.stderr == ""
+
+
+def test_checks_run_under_plain_pytest():
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "katas/10.2-mle/checks"]
+    good = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert good.returncode == 0 and "32 passed" in good.stdout, good.stdout[-2000:]
+    bad = subprocess.run(command + ["--kata-file", str(SUBMISSIONS / "ddof_one.py")], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "2 failed, 30 passed" in bad.stdout, bad.stdout[-2000:]

@@ -1,0 +1,163 @@
+"""The worker boundary: data crossing, exceptions, deadlines, crashes, replacement."""
+
+import os
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from grader import launch
+from grader.codec import Opaque
+from grader.limits import Limits
+from grader.session import ImportFailed, LearnerError, LearnerProxy, LearnerSession, NotDefined, WorkerFault
+
+LEARNER = textwrap.dedent('''
+    import os, sys, time
+    import numpy as np
+    print("imported")
+    def add(a, b): return a + b
+    def scale(x, k=2): return np.asarray(x) * k
+    def shape_of(x): return (x.shape, str(x.dtype), x.flags.writeable)
+    def bad(x): raise ValueError(f"bad {x}")
+    class Custom(KeyError): pass
+    def custom(): raise Custom("nope")
+    def unicode_error(): raise UnicodeDecodeError("utf-8", b"x", 0, 1, "boom")
+    def interrupt(): raise KeyboardInterrupt()
+    def sleep(): time.sleep(60)
+    def die(): os._exit(7)
+    def leave(): sys.exit(2)
+    def obj(): return object()
+    def counter():
+        global COUNT
+        COUNT = globals().get("COUNT", 0) + 1
+        return COUNT
+    def spawn_and_hang(pidfile):
+        import subprocess
+        p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        with open(pidfile, "w") as f:
+            f.write(str(p.pid))
+        time.sleep(60)
+''')
+
+
+@pytest.fixture(params=["fork", "spawn"])
+def launcher(request, monkeypatch):
+    monkeypatch.setenv("KATA_SECRET_TOKEN", "not for learners")
+    active = launch.make_launcher(request.param)
+    yield active
+    active.stop()
+
+
+@pytest.fixture
+def learner(launcher, tmp_path):
+    path = tmp_path / "learner.py"
+    path.write_text(LEARNER)
+    session = LearnerSession(launcher, str(path), "learner", time_limit=1, import_time_limit=10)
+    assert "add" in session.open()
+    yield LearnerProxy(session)
+    session.close()
+
+
+def test_values_cross_as_plain_data(learner):
+    assert learner.add(2, 3) == 5
+    assert learner.add((1,), (2,)) == (1, 2)
+    np.testing.assert_array_equal(learner.scale(np.arange(3.0), k=3), [0.0, 3.0, 6.0])
+    assert learner.shape_of(np.zeros((2, 3), dtype=np.float32)) == (((2, 3)), "float32", True)
+    assert isinstance(learner.obj(), Opaque)
+
+
+def test_learner_exceptions_become_builtin_types(learner):
+    with pytest.raises(ValueError, match="bad 3"):
+        learner.bad(3)
+    with pytest.raises(KeyError) as caught:
+        learner.custom()
+    assert caught.value.type_name == "Custom"
+    with pytest.raises(ValueError):  # UnicodeDecodeError cannot be rebuilt from a message
+        learner.unicode_error()
+    with pytest.raises(LearnerError) as caught:
+        learner.interrupt()
+    assert not isinstance(caught.value, KeyboardInterrupt)
+    with pytest.raises(NotDefined):
+        learner.missing()
+
+
+def test_worker_environment_is_minimal(launcher, tmp_path, monkeypatch):
+    path = tmp_path / "env.py"
+    path.write_text("import os\ndef env():\n    return sorted(os.environ)\n")
+    session = LearnerSession(launcher, str(path), "env", time_limit=5, import_time_limit=10)
+    session.open()
+    names = session.call("env")
+    session.close()
+    assert "KATA_SECRET_TOKEN" not in names and "OPENBLAS_NUM_THREADS" in names
+
+
+def test_prints_are_captured_not_shown(learner, capfd):
+    assert learner._session.take_output() == "imported\n"
+    learner.add(1, 1)
+    assert learner._session.take_output() == ""
+    assert capfd.readouterr().out == ""
+
+
+@pytest.mark.parametrize("call, message", [
+    ("sleep", "timed out after 1 s"),
+    ("die", "your code ended the process (exit status 7)"),
+    ("leave", "your code ended the process (sys.exit(2))"),
+])
+def test_faults_fail_the_call_and_the_worker_is_replaced(learner, call, message):
+    assert learner.counter() == 1
+    started = time.monotonic()
+    with pytest.raises(WorkerFault, match=message.replace("(", r"\(").replace(")", r"\)")):
+        getattr(learner, call)()
+    assert time.monotonic() - started < 5
+    assert learner.counter() == 1  # a fresh worker: module state starts over
+    assert learner.add(1, 2) == 3
+
+
+def test_timeout_kills_processes_the_call_started(learner, tmp_path):
+    pidfile = tmp_path / "pid"
+    with pytest.raises(WorkerFault, match="timed out"):
+        learner.spawn_and_hang(str(pidfile))
+    pid = int(pidfile.read_text())
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        _reap(pid)
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"process {pid} started by the learner outlived its call")
+
+
+def _reap(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def test_memory_limit_turns_a_blowup_into_memoryerror(launcher, tmp_path):
+    path = tmp_path / "hog.py"
+    path.write_text("def hog():\n    return len(bytearray(3 * 1024 ** 3))\n")
+    session = LearnerSession(launcher, str(path), "hog", time_limit=5, import_time_limit=10,
+                             limits=Limits(memory_mb=512))
+    session.open()
+    with pytest.raises(MemoryError):
+        session.call("hog")
+    session.close()
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def f(:\n", "bad.py line 1: SyntaxError"),
+    ("import no_such_module_here\n", "bad.py line 1: ModuleNotFoundError"),
+    ("import sys\nsys.exit(0)\n", "bad.py ended the process while being imported"),
+    ("import os\nos._exit(1)\n", "your code ended the process while importing your file (exit status 1)"),
+])
+def test_import_failures_are_reported(launcher, tmp_path, source, message):
+    path = tmp_path / "bad.py"
+    path.write_text(source)
+    session = LearnerSession(launcher, str(path), "bad", time_limit=1, import_time_limit=10)
+    with pytest.raises(ImportFailed) as caught:
+        session.open()
+    assert str(caught.value).startswith(message)
