@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import report, verify as verify_mod, workspace
+from . import cohort, report, verify as verify_mod, workspace
 from .grading import Grader, new_seed
 from .manifest import SHIPPED, ManifestError
 
@@ -120,3 +120,44 @@ def verify_command(obj: Context, kata_id):
     for line in stray:
         click.echo(f"FAIL  {line}")
     raise SystemExit(0 if all(v.ok for v in verdicts) and not stray else 1)
+
+
+@main.command()
+@click.argument("kata_id", metavar="ID")
+@click.argument("submissions", type=click.Path(file_okay=False))
+@click.option("--out", "outs", multiple=True, required=True,
+              help="Gradebook to write: FILE.csv, FILE.json, FILE.xml (JUnit), or DIR/ with --format. Repeatable.")
+@click.option("--format", "folder_format", type=click.Choice(cohort.FOLDER_FORMATS), default=None,
+              help="What a folder --out holds: one results.json per student for this platform.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores",
+              help="Submissions graded at a time.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
+              help="Write one feedback file per student into this folder.")
+@click.option("--force", is_flag=True, help="Grade every submission again, even unchanged ones.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed for the checks' data (default: the previous run's, else a new one).")
+@click.pass_obj
+def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed):
+    """Grade a folder of submissions for kata ID into gradebooks."""
+    kata = obj.kata(kata_id)
+    folder = Path(submissions).expanduser().resolve()
+    if not folder.is_dir():
+        raise KataError(f"submissions folder {submissions} does not exist; pass the folder holding one entry per student")
+    try:
+        outputs = cohort.parse_outputs(outs, folder_format, folder)
+    except cohort.GradeError as exc:
+        raise KataError(str(exc)) from None
+    feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
+    if feedback is not None and (feedback == folder or folder in feedback.parents):
+        raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
+    click.echo(f"grading kata {kata.id} in {folder} with {jobs} job{'s' if jobs != 1 else ''}", err=True)
+    try:
+        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed)
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: every result so far is journaled; run the same command "
+                                   "again to grade only what is missing") from None
+    cohort.write_outputs(run, outputs, feedback)
+    for line in report.summary_lines(run.rows, run.seed, run.graded, run.reused):
+        click.echo(line)
+    for output in outputs:
+        click.echo(f"wrote {output.path}{'/' if output.kind in cohort.FOLDER_FORMATS else ''}")

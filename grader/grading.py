@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 from . import launch
@@ -28,11 +29,16 @@ def new_seed() -> int:
 class Grader:
     """Grades learner files; one per process, used as a context manager."""
 
-    def __init__(self, manifest: Manifest, mode: str | None = None):
+    def __init__(self, manifest: Manifest, mode: str | None = None, launchers: int = 1):
         self.manifest = manifest
         self.mode = mode
-        self.launcher = None
+        self.count = launchers
+        self.launchers: list = []
         self._suites: dict = {}
+
+    @property
+    def launcher(self):
+        return self.launchers[0] if self.launchers else None
 
     def __enter__(self) -> "Grader":
         os.environ.update(launch.single_thread_environment())
@@ -41,27 +47,35 @@ class Grader:
                 importlib.import_module(name)
             except ImportError:
                 pass  # a missing optional library only costs learner import time
-        self.launcher = launch.make_launcher(self.mode)
-        if hasattr(self.launcher, "ensure_started"):
-            self.launcher.ensure_started()
+        # One launcher per concurrent grading job; all start before any check is loaded.
+        self.launchers = [launch.make_launcher(self.mode) for _ in range(self.count)]
+        for launcher in self.launchers:
+            if hasattr(launcher, "ensure_started"):
+                launcher.ensure_started()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.launcher is not None:
-            self.launcher.stop()
+        for launcher in self.launchers:
+            launcher.stop()
 
     def suite(self, kata: Kata) -> CheckSuite:
         if kata.id not in self._suites:
             self._suites[kata.id] = CheckSuite.load(kata)
         return self._suites[kata.id]
 
-    def grade(self, kata: Kata, path: Path, seed: int) -> KataResult:
+    def grade(self, kata: Kata, path: Path, seed: int, launcher=None) -> KataResult:
         """Grade the learner file at ``path``; never raises for anything the file does."""
+        started = time.monotonic()
+        result = self._grade(kata, path, seed, launcher or self.launcher)
+        result.duration = time.monotonic() - started
+        return result
+
+    def _grade(self, kata: Kata, path: Path, seed: int, launcher) -> KataResult:
         problem = unreadable(path)
         if problem:
             return error_result(kata.id, kata.max_score, problem, seed)
         suite = self.suite(kata)
-        session = LearnerSession(self.launcher, str(path), kata.module_name,
+        session = LearnerSession(launcher, str(path), kata.module_name,
                                  time_limit=kata.time_limit,
                                  import_time_limit=kata.import_time_limit,
                                  limits=Limits(memory_mb=kata.memory_mb))

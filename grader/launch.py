@@ -196,6 +196,7 @@ def _start_zygote():
         status = 1
         try:
             parent_end.close()
+            _close_all_but(child_end.fileno())
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             _zygote_loop(child_end)
             status = 0
@@ -260,6 +261,12 @@ def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
     os.environ.update(environment)
     limits_mod.apply(limits)
     worker.serve(channel, path, module_name)
+
+
+def _close_all_but(keep: int) -> None:
+    """Close every inherited descriptor except stdin/out/err and ``keep``."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, _max_fd())
 
 
 def _max_fd() -> int:

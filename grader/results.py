@@ -48,6 +48,8 @@ class KataResult:
     seed: int | None = None
     output: str = ""
     """What the learner's code printed while being imported (capped)."""
+    duration: float = 0.0
+    """Seconds spent grading."""
 
     @property
     def full_marks(self) -> bool:
@@ -57,14 +59,14 @@ class KataResult:
         return {
             "kata": self.kata, "score": self.score, "max_score": self.max_score,
             "status": self.status, "error": self.error, "seed": self.seed,
-            "output": self.output,
+            "output": self.output, "duration": round(self.duration, 3),
             "checks": [asdict(c) for c in self.checks],
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "KataResult":
         checks = [CheckResult(**c) for c in data.get("checks", [])]
-        fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output")
+        fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration")
                   if k in data}
         return cls(checks=checks, **fields)
 

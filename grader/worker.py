@@ -115,7 +115,7 @@ def _describe(exc: BaseException, path: str) -> dict:
     if line is None:
         line = _learner_line(exc, path)
     try:
-        message = str(exc)
+        message = exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else str(exc)
     except BaseException:  # noqa: BLE001
         message = "(message unavailable)"
     return {"type": type(exc).__name__, "bases": bases, "message": message[:1000], "line": line}

@@ -73,10 +73,13 @@ def _least_squares(X, y):
 
 
 def _logistic_data(rng, b_low=0.5, b_high=1.5):
-    """Labels from a logistic model, made non-separable so the MLE exists."""
+    """Labels from a logistic model, made non-separable so the MLE exists.
+
+    w > 0 > b, so that a fit returning (b, w) can never pass for (w, b).
+    """
     n = int(rng.integers(60, 151))
     X = rng.normal(0, 1.5, n)
-    w, b = float(rng.uniform(1.0, 2.5)), _away_from_zero(rng, b_low, b_high)
+    w, b = float(rng.uniform(1.0, 2.5)), -float(rng.uniform(b_low, b_high))
     y = (rng.uniform(size=n) < special.expit(w * X + b)).astype(float)
     order = np.argsort(X)
     y[order[[0, 1, -2, -1]]] = [1.0, 0.0, 1.0, 0.0]

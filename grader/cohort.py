@@ -1,0 +1,148 @@
+"""``kata grade``: a whole folder of submissions into gradebooks.
+
+Submissions are discovered (:mod:`grader.submissions`), results already in the
+journal for unchanged content are reused, the rest are graded several at a
+time (:mod:`grader.pool`) and journaled as they finish. Gradebooks and
+feedback files are then written atomically from the records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import formats
+from .grading import Grader, new_seed
+from .journal import Journal, kata_digest
+from .manifest import Kata, Manifest
+from .pool import make_pool
+from .progress import Progress
+from .results import KataResult, error_result
+from .submissions import discover
+from .workspace import STATE_DIR, write_atomic
+
+FOLDER_FORMATS = tuple(formats.PER_STUDENT)
+
+
+class GradeError(Exception):
+    """Bad input to ``kata grade``; the message names the problem and the fix."""
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    kind: str
+    """A suffix of :data:`formats.COHORT` or a name of :data:`formats.PER_STUDENT`."""
+
+
+@dataclass
+class CohortRun:
+    """What a grading run produced."""
+
+    kata: Kata
+    seed: int
+    rows: list = field(default_factory=list)
+    graded: int = 0
+    reused: int = 0
+
+
+def parse_outputs(outs: tuple, folder_format: str | None, submissions: Path) -> list:
+    """Each ``--out`` as an :class:`Output`, or a :class:`GradeError` saying what is wrong."""
+    parsed = []
+    for text in outs:
+        path = Path(text).expanduser().resolve()
+        if _inside(path, submissions):
+            raise GradeError(f"--out {text} is inside the submissions folder, which kata never writes to; "
+                             "choose another place")
+        if text.endswith(("/", "\\")):
+            if folder_format is None:
+                raise GradeError(f"--out {text} is a folder: add --format "
+                                 f"{'|'.join(FOLDER_FORMATS)} to say which results.json to write")
+            parsed.append(Output(path, folder_format))
+        elif path.suffix.lower() in formats.COHORT:
+            parsed.append(Output(path, path.suffix.lower()))
+        else:
+            raise GradeError(f"cannot tell the format of --out {text}: use a .csv, .json or .xml file, "
+                             f"or a folder ending in / with --format {'|'.join(FOLDER_FORMATS)}")
+    if folder_format and not any(o.kind == folder_format for o in parsed):
+        raise GradeError(f"--format {folder_format} applies to a folder --out ending in /; none was given")
+    return parsed
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
+    key = hashlib.sha256(str(submissions).encode()).hexdigest()[:12]
+    return manifest.root / STATE_DIR / "journal" / f"{kata.id}-{key}.jsonl"
+
+
+def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
+                 seed: int | None = None, progress_stream=None) -> CohortRun:
+    """Grade every submission (reusing unchanged journaled results); return the rows."""
+    journal = Journal(journal_path(manifest, kata, submissions))
+    seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
+    journal.start(seed)
+    checks = kata_digest(kata, seed)
+    run = CohortRun(kata, seed)
+    relative = kata.learner_path.relative_to(manifest.root).as_posix()
+    scratch = Path(tempfile.mkdtemp(prefix="kata-grade-"))
+    try:
+        found = discover(submissions, kata.files[0], relative, scratch)
+        results, pending = {}, []
+        for sub in found:
+            reused = None if force else journal.lookup(sub.student, sub.digest, checks)
+            if reused is not None:
+                results[sub.student] = reused
+                run.reused += 1
+            elif sub.error:
+                results[sub.student] = error_result(kata.id, kata.max_score, sub.error, seed)
+                journal.append(sub.student, sub.digest, checks, results[sub.student])
+            else:
+                pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest})
+        if pending:
+            _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, progress_stream)
+            run.graded = len(pending)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    run.rows = sorted(results.items())
+    return run
+
+
+def _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, stream) -> None:
+    progress = Progress(len(pending), stream)
+    with Grader(manifest, launchers=min(jobs, len(pending))) as grader:
+        grader.suite(kata)  # loaded once, before the grading processes fork
+
+        def job(task, launcher):
+            return grader.grade(kata, Path(task["path"]), seed, launcher).to_dict()
+
+        for event in make_pool(job, grader.launchers).run(pending):
+            if event is None:
+                progress.show()
+                continue
+            task, result, error = event
+            record = (KataResult.from_dict(result) if result is not None
+                      else error_result(kata.id, kata.max_score, error or "internal grading error", seed))
+            results[task["student"]] = record
+            journal.append(task["student"], task["digest"], checks, record)
+            progress.advance()
+    progress.finish()
+
+
+def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None) -> None:
+    """Every gradebook and feedback file, each replaced atomically."""
+    for output in outputs:
+        if output.kind in formats.COHORT:
+            write_atomic(output.path, formats.COHORT[output.kind](run.rows, run.kata))
+        else:
+            render = formats.PER_STUDENT[output.kind]
+            for student, result in run.rows:
+                write_atomic(output.path / student / "results.json", render(result, run.kata))
+    if feedback_dir is not None:
+        for student, result in run.rows:
+            write_atomic(feedback_dir / f"{student}.txt", formats.feedback(result))

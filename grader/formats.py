@@ -1,0 +1,135 @@
+"""Gradebook renderers: one cohort of result records, the formats platforms read.
+
+Field lists follow the platforms' public specifications (see the README).
+Every renderer takes the same rows: ``(student, KataResult)`` in student order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from .manifest import Kata
+from .report import check_lines, points
+from .results import KataResult, Outcome
+
+EXERCISM_OUTPUT_CAP = 500
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def percent(result: KataResult) -> float:
+    return round(100.0 * result.score / result.max_score, 2) if result.max_score else 0.0
+
+
+def to_csv(rows: list, kata: Kata) -> str:
+    """Header ``student,score,max_score,percent,status,error`` then points per stub function."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    targets = kata.targets
+    writer.writerow(["student", "score", "max_score", "percent", "status", "error", *targets])
+    for student, result in rows:
+        by_target = result.points_by_target()
+        writer.writerow([student, points(result.score), points(result.max_score), f"{percent(result):g}",
+                         result.status, _one_line(result.error or ""),
+                         *(points(by_target.get(t, 0.0)) for t in targets)])
+    return out.getvalue()
+
+
+def to_json(rows: list, kata: Kata) -> str:
+    """A list of ``kata check --json`` objects, each with ``"student"``."""
+    return json.dumps([{"student": student, **result.to_dict()} for student, result in rows],
+                      indent=2, allow_nan=False, default=str) + "\n"
+
+
+def to_junit(rows: list, kata: Kata) -> str:
+    """JUnit XML: a test suite per student, a test case per check."""
+    suites = ET.Element("testsuites", name=f"kata {kata.id}")
+    for student, result in rows:
+        failures = sum(c.outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) for c in result.checks)
+        errors = sum(c.outcome in (Outcome.FAULT, Outcome.INTERNAL) for c in result.checks)
+        errors += result.status == "error"
+        tests = len(result.checks) or 1
+        suite = ET.SubElement(suites, "testsuite", name=_xml(student), tests=str(tests),
+                              failures=str(failures), errors=str(errors), time=_seconds(result))
+        if result.status == "error":
+            case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}", name="import", time="0")
+            ET.SubElement(case, "error", message=_xml(result.error or "")).text = _xml(result.error or "")
+        for check in result.checks:
+            case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}.{check.target}",
+                                 name=check.name, time="0")
+            if not check.passed:
+                tag = "failure" if check.outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) else "error"
+                body = check.message + (f"\nhint: {check.hint}" if check.hint else "")
+                ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(body)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def to_gradescope(result: KataResult, kata: Kata) -> str:
+    """Gradescope's ``results.json`` for one student."""
+    tests = []
+    for number, check in enumerate(result.checks, start=1):
+        output = check.message + (f"\nhint: {check.hint}" if check.hint else "") if not check.passed else ""
+        tests.append({"name": check.name, "number": f"1.{number}", "score": check.points,
+                      "max_score": check.max_points, "status": "passed" if check.passed else "failed",
+                      "output": output, "tags": [check.target], "visibility": "visible"})
+    data = {"score": result.score, "execution_time": round(result.duration, 3),
+            "output": result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
+            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+            "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status},
+            "tests": tests}
+    if result.status == "error":
+        data["tests"] = [{"name": "import", "score": 0.0, "max_score": result.max_score,
+                          "status": "failed", "output": result.error, "visibility": "visible"}]
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+def to_exercism(result: KataResult, kata: Kata) -> str:
+    """exercism test runner ``results.json``, version 3."""
+    if result.status == "error":
+        return json.dumps({"version": 3, "status": "error", "message": result.error, "tests": []},
+                          indent=2) + "\n"
+    tasks = {target: number for number, target in enumerate(kata.targets, start=1)}
+    tests = []
+    for check in result.checks:
+        entry = {"name": check.name, "test_code": f"{check.target}(...)  # {check.name}",
+                 "status": "pass" if check.passed else ("error" if check.outcome == Outcome.FAULT else "fail"),
+                 "task_id": tasks.get(check.target, 0)}
+        if not check.passed:
+            entry["message"] = check.message + (f"\nhint: {check.hint}" if check.hint else "")
+        if check.output:
+            entry["output"] = _cap(check.output, EXERCISM_OUTPUT_CAP)
+        tests.append(entry)
+    status = "pass" if result.full_marks else "fail"
+    return json.dumps({"version": 3, "status": status, "tests": tests}, indent=2, allow_nan=False) + "\n"
+
+
+def feedback(result: KataResult) -> str:
+    """A student's feedback file: the lines ``kata check`` prints, verbose."""
+    return "\n".join(check_lines(result, verbose=True)) + "\n"
+
+
+PER_STUDENT = {"gradescope": to_gradescope, "exercism": to_exercism}
+COHORT = {".csv": to_csv, ".json": to_json, ".xml": to_junit}
+
+
+def _seconds(result: KataResult) -> str:
+    return f"{result.duration:.3f}"
+
+
+def _xml(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cap(text: str, cap: int) -> str:
+    if len(text) <= cap:
+        return text
+    notice = "\n[output cut: at most 500 characters are shown]"
+    return text[:cap - len(notice)] + notice

@@ -1,0 +1,346 @@
+"""kata grade: a generated cohort of every kind of submission, every output format."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SUBMISSIONS, copy_workspace
+from grader.cli import main
+
+GOLDEN = Path(__file__).parent / "golden"
+HELPER = "correct_loops_math.py"
+
+
+def folder_student(root, name, source, inner="mle.py"):
+    """A student folder holding ``source`` as its learner file, plus the helper it imports."""
+    target = root / name / inner
+    target.parent.mkdir(parents=True)
+    target.write_bytes((SUBMISSIONS / source).read_bytes())
+    (target.parent / HELPER).write_bytes((SUBMISSIONS / HELPER).read_bytes())
+
+
+def zip_student(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            if isinstance(data, zipfile.ZipInfo):
+                archive.writestr(data, "target")
+            else:
+                archive.writestr(name, data)
+
+
+def symlink_member(name):
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (0o120777 << 16)
+    return info
+
+
+EXPECTED = {  # student -> (status, score or None, error fragment)
+    "alice": ("graded", 32, None),
+    "bob": ("graded", 32, None),
+    "carol_ddof": ("graded", 30, None),
+    "dave_repo_layout": ("graded", 32, None),
+    "erin": ("graded", 32, None),
+    "erin_nested": ("graded", 32, None),
+    "frank": ("error", None, "several submissions for frank: frank.py, frank.zip"),
+    "gina_empty_folder": ("error", None, "no mle.py found"),
+    "hal_two_files": ("error", None, "both mle.py and katas/10.2-mle/mle.py found"),
+    "ivan_syntax": ("error", None, "line 4: SyntaxError"),
+    "judy_hangs": ("graded", 28, None),
+    "ken_crashes": ("graded", 27, None),
+    "leo_escape": ("error", None, "points outside the archive's folder"),
+    "mia_absolute": ("error", None, "points outside the archive's folder"),
+    "ned_symlink": ("error", None, "is a symbolic link"),
+    "olga_bomb": ("error", None, "unpacks to more than"),
+    "pat_not_a_zip": ("error", None, "is not a readable zip file"),
+    "quinn_notes": ("error", None, "is neither a .py file, a folder nor a .zip"),
+    "rita_empty_file": ("error", None, "rita_empty_file.py is empty"),
+    "sam_overflow": ("graded", 31, None),
+    "tom_many_members": ("error", None, "more than the 2000 allowed"),
+}
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    """A submissions folder with one student per case in EXPECTED, and a fast workspace."""
+    base = tmp_path_factory.mktemp("cohort")
+    ws = copy_workspace(base / "ws", time_limit=1, import_time_limit=2)
+    subs = base / "subs"
+    subs.mkdir()
+    solution = (ws / "solutions/10.2-mle/mle.py").read_bytes()
+    folder_student(subs, "alice", "correct_scipy.py")
+    (subs / "bob.py").write_bytes((SUBMISSIONS / "correct_loops_math.py").read_bytes())
+    folder_student(subs, "carol_ddof", "ddof_one.py")
+    folder_student(subs, "dave_repo_layout", "correct_nelder_mead.py", inner="katas/10.2-mle/mle.py")
+    zip_student(subs / "erin.zip", {"mle.py": solution, "__MACOSX/._mle.py": b"junk", ".DS_Store": b"x"})
+    zip_student(subs / "erin_nested.zip", {"erin_nested/mle.py": solution})
+    (subs / "frank.py").write_bytes(solution)
+    zip_student(subs / "frank.zip", {"mle.py": solution})
+    (subs / "gina_empty_folder").mkdir()
+    folder_student(subs, "hal_two_files", "correct_scipy.py")
+    folder_student(subs, "hal_two_files", "correct_scipy.py", inner="katas/10.2-mle/mle.py")
+    folder_student(subs, "ivan_syntax", "syntax_error.py")
+    folder_student(subs, "judy_hangs", "hangs_in_gaussian_mle.py")
+    folder_student(subs, "ken_crashes", "crashes_in_logistic_nll.py")
+    zip_student(subs / "leo_escape.zip", {"mle.py": solution, "../escaped.py": b"print('out')"})
+    zip_student(subs / "mia_absolute.zip", {"/tmp/kata_absolute_escape.py": b"x"})
+    zip_student(subs / "ned_symlink.zip", {"mle.py": symlink_member("mle.py")})
+    zip_student(subs / "olga_bomb.zip", {"mle.py": b"\0" * (60 * 1024 * 1024)})
+    (subs / "pat_not_a_zip.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    (subs / "quinn_notes.txt").write_text("I did my best")
+    (subs / "rita_empty_file.py").write_text("")
+    folder_student(subs, "sam_overflow", "naive_overflow.py")
+    zip_student(subs / "tom_many_members.zip", {f"f{i}.txt": b"" for i in range(2001)})
+    (subs / ".DS_Store").write_text("hidden")
+    (subs / "__MACOSX").mkdir()
+    return ws, subs
+
+
+def snapshot(folder):
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="module")
+def graded(cohort, tmp_path_factory):
+    ws, subs = cohort
+    out = tmp_path_factory.mktemp("out")
+    before = snapshot(subs)
+    args = ["--root", str(ws), "grade", "10.2", str(subs), "--jobs", "2", "--seed", "5",
+            "--out", str(out / "grades.csv"), "--out", str(out / "grades.json"), "--out", str(out / "grades.xml"),
+            "--out", str(out / "gs") + "/", "--format", "gradescope", "--feedback", str(out / "feedback")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    exercism = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), "--out",
+                                         str(out / "ex") + "/", "--format", "exercism"])
+    assert exercism.exit_code == 0, exercism.output
+    return out, result.output, exercism.output, before
+
+
+def test_every_submission_gets_exactly_one_row(graded):
+    out, _, _, _ = graded
+    rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+    assert [r["student"] for r in rows] == sorted(EXPECTED)
+    for row in rows:
+        status, score, error = EXPECTED[row["student"]]
+        assert row["status"] == status, row
+        if score is not None:
+            assert float(row["score"]) == score, row
+        if error:
+            assert error in row["error"], row
+        assert row["max_score"] == "32"
+
+
+def test_csv_has_points_per_stub_function(graded):
+    out, _, _, _ = graded
+    reader = csv.reader(io.StringIO((out / "grades.csv").read_text()))
+    header = next(reader)
+    assert header[:6] == ["student", "score", "max_score", "percent", "status", "error"]
+    assert header[6:] == ["binomial_mle", "binomial_log_likelihood", "gaussian_mle", "gaussian_log_likelihood",
+                          "linear_regression_nll", "fit_linear_regression_mle", "logistic_nll", "fit_logistic_mle"]
+    carol = next(row for row in reader if row[0] == "carol_ddof")
+    assert carol[3] == "93.75" and carol[6:] == ["4", "5", "2", "4", "4", "3", "5", "3"]
+
+
+def test_one_students_fault_does_not_touch_another(graded):
+    out, _, _, _ = graded
+    data = {entry["student"]: entry for entry in json.loads((out / "grades.json").read_text())}
+    judy = {c["target"] for c in data["judy_hangs"]["checks"] if not c["passed"]}
+    ken = {c["target"] for c in data["ken_crashes"]["checks"] if not c["passed"]}
+    assert judy == {"gaussian_mle"} and ken == {"logistic_nll"}
+    assert data["alice"]["score"] == 32 and data["judy_hangs"]["seed"] == 5
+
+
+def test_zips_never_write_outside_their_folder(graded, cohort):
+    _, subs = cohort
+    assert not (subs.parent / "escaped.py").exists()
+    assert not Path("/tmp/kata_absolute_escape.py").exists()
+
+
+def test_submissions_folder_is_only_read(graded, cohort):
+    _, subs = cohort
+    assert snapshot(subs) == graded[3]
+
+
+def test_junit_xml_has_a_suite_per_student_and_a_case_per_check(graded):
+    out, _, _, _ = graded
+    root = ET.parse(out / "grades.xml").getroot()
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    assert sorted(suites) == sorted(EXPECTED)
+    carol = suites["carol_ddof"]
+    assert carol.get("tests") == "32" and carol.get("failures") == "2" and carol.get("errors") == "0"
+    failure = carol.find("testcase[@name='test_gaussian_mle_sigma_divides_by_n']/failure")
+    assert "expected" in failure.get("message") and "hint:" in failure.text
+    assert suites["ivan_syntax"].find("testcase/error") is not None
+    assert suites["judy_hangs"].get("errors") == "4"
+
+
+def test_gradescope_results_per_student(graded):
+    out, _, _, _ = graded
+    carol = json.loads((out / "gs/carol_ddof/results.json").read_text())
+    assert carol["score"] == 30 and len(carol["tests"]) == 32
+    test = carol["tests"][10]
+    assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
+    assert test["number"] == "1.11" and test["status"] == "failed" and test["tags"] == ["gaussian_mle"]
+    ivan = json.loads((out / "gs/ivan_syntax/results.json").read_text())
+    assert ivan["score"] == 0 and "SyntaxError" in ivan["output"]
+
+
+def test_exercism_results_per_student(graded):
+    out, _, _, _ = graded
+    carol = json.loads((out / "ex/carol_ddof/results.json").read_text())
+    assert carol["version"] == 3 and carol["status"] == "fail"
+    failed = [t for t in carol["tests"] if t["status"] != "pass"]
+    assert {t["task_id"] for t in failed} == {3} and all(t["message"] for t in failed)
+    assert json.loads((out / "ex/alice/results.json").read_text())["status"] == "pass"
+    ivan = json.loads((out / "ex/ivan_syntax/results.json").read_text())
+    assert ivan["status"] == "error" and "SyntaxError" in ivan["message"]
+    judy = json.loads((out / "ex/judy_hangs/results.json").read_text())
+    assert {t["status"] for t in judy["tests"] if t["task_id"] == 3} == {"error"}
+
+
+def test_feedback_file_per_student(graded):
+    out, _, _, _ = graded
+    carol = (out / "feedback/carol_ddof.txt").read_text()
+    assert carol.startswith("kata 10.2, seed 5") and "FAIL  test_gaussian_mle_sigma_divides_by_n" in carol
+    assert "score 30/32" in carol
+    assert sorted(p.stem for p in (out / "feedback").iterdir()) == sorted(EXPECTED)
+
+
+def test_summary_has_histogram_and_item_analysis(graded):
+    _, output, again, _ = graded
+    assert "kata 10.2: 21 submissions, 9 graded, 12 errors (seed 5; 11 graded now, 0 unchanged)" in output
+    assert re.search(r"^\s+100\s+\| #+\s+5$", output, re.M)
+    analysis = output.split("item analysis")[1].split("errors (most common first)")[0].splitlines()
+    assert analysis[-2].strip() == "100.0%  the other 23 checks"
+    rates = [float(line.split("%")[0]) for line in analysis[1:] if re.match(r"^\s+\d+\.\d%", line)]
+    assert rates == sorted(rates)
+    assert "most common failure" in output
+    assert "(seed 5; 0 graded now, 21 unchanged)" in again
+
+
+def test_rerun_grades_only_what_changed(cohort, tmp_path):
+    ws, subs = cohort
+    changed = tmp_path / "subs"
+    shutil.copytree(subs, changed)
+    args = ["--root", str(ws), "grade", "10.2", str(changed), "--out", str(tmp_path / "g.csv"), "--seed", "6"]
+    first = CliRunner().invoke(main, args)
+    assert "(seed 6; 11 graded now, 0 unchanged)" in first.output  # 10 errors are found without running code
+    (changed / "carol_ddof/mle.py").write_bytes((SUBMISSIONS / "correct_scipy.py").read_bytes())
+    second = CliRunner().invoke(main, args)
+    assert "(seed 6; 1 graded now, 20 unchanged)" in second.output
+    forced = CliRunner().invoke(main, args + ["--force"])
+    assert "(seed 6; 11 graded now, 0 unchanged)" in forced.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert next(r for r in rows if r["student"] == "carol_ddof")["score"] == "32"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "g.txt"], "cannot tell the format of --out g.txt"),
+    (["--out", "results/"], "--out results/ is a folder: add --format gradescope|exercism"),
+    (["--out", "g.csv", "--format", "gradescope"], "--format gradescope applies to a folder --out"),
+    (["--out", "g.csv", "--jobs", "0"], "Invalid value for '--jobs'"),
+])
+def test_bad_options_exit_2(cohort, tmp_path, monkeypatch, args, message):
+    ws, subs = cohort
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), *args])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_never_writes_into_the_submissions_folder(cohort):
+    ws, subs = cohort
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), "--out", str(subs / "g.csv")])
+    assert result.exit_code == 2 and "inside the submissions folder" in result.output
+    missing = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs / "nope"), "--out", "g.csv"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_killed_run_resumes_without_duplicates(tmp_path):
+    ws = copy_workspace(tmp_path / "ws", time_limit=1)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(24):
+        source = "hangs_in_gaussian_mle.py" if i % 3 == 0 else "ddof_one.py"
+        folder_student(subs, f"s{i:02d}", source)
+    command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "10.2", str(subs),
+               "--out", str(tmp_path / "g.csv"), "--jobs", "2", "--seed", "3"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    journal = next_journal(ws, proc)
+    deadline = time.monotonic() + 60
+    while len(journal.read_text().splitlines()) < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(journaled(journal))
+    assert 0 < done_before < 24 and not (tmp_path / "g.csv").exists()
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"(seed 3; {24 - done_before} graded now, {done_before} unchanged)" in rerun.stdout
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(24)]
+    assert sorted(set(journaled(journal))) == [f"s{i:02d}" for i in range(24)]
+    assert {r["score"] for r in rows} == {"28", "30"}
+
+
+def journaled(journal):
+    students = []
+    for line in journal.read_text().splitlines():
+        try:
+            students.append(json.loads(line)["student"])
+        except (ValueError, KeyError):
+            pass
+    return students
+
+
+def next_journal(ws, proc):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = list((ws / ".kata/journal").glob("*.jsonl")) if (ws / ".kata/journal").exists() else []
+        if found:
+            return found[0]
+        assert proc.poll() is None
+        time.sleep(0.05)
+    pytest.fail("no journal appeared")
+
+
+def mask(text):
+    text = re.sub(r'"(duration|execution_time)": [0-9.e-]+', r'"\1": 0', text)
+    return re.sub(r' time="[0-9.]+"', ' time="0"', text)
+
+
+def test_golden_files(cohort, tmp_path):
+    """Each format, byte for byte, for a small cohort with a fixed seed (durations masked)."""
+    ws, _ = cohort
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    folder_student(subs, "ada", "correct_scipy.py")
+    folder_student(subs, "ben", "ddof_one.py")
+    folder_student(subs, "cy", "syntax_error.py")
+    (subs / "dee").mkdir()
+    out = tmp_path / "out"
+    outs = ["--out", str(out / "grades.csv"), "--out", str(out / "grades.json"), "--out", str(out / "grades.xml")]
+    for extra in (outs + ["--out", f"{out}/gradescope/", "--format", "gradescope"],
+                  ["--out", f"{out}/exercism/", "--format", "exercism", "--force"]):
+        result = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), "--seed", "42", *extra])
+        assert result.exit_code == 0, result.output
+    produced = {p.relative_to(out).as_posix(): mask(p.read_text()) for p in sorted(out.rglob("*")) if p.is_file()}
+    if os.environ.get("KATA_UPDATE_GOLDEN"):
+        for name, text in produced.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(text)
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    assert produced == expected
