@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ import threading
 from dataclasses import dataclass
 
 from . import limits as limits_mod
+from . import sandbox, worker
 from .channel import Channel
 
 
@@ -35,12 +37,19 @@ class WorkerProcess:
     channel: Channel
     _kill: callable
     _status: callable
+    _wait: callable = None
 
     def kill(self) -> None:
         self._kill()
 
-    def close(self) -> str:
-        """Kill the worker and everything it started; describe how it ended."""
+    def close(self, grace: float = 0.0) -> str:
+        """Kill the worker and everything it started; describe how it ended.
+
+        ``grace``: seconds to let a worker that is ending by itself finish, so
+        its own exit status (not our kill) is what gets reported.
+        """
+        if grace and self._wait is not None:
+            self._wait(grace)
         self._kill()
         self.channel.close()
         return self._status()
@@ -102,8 +111,14 @@ class SubprocessLauncher:
                     pass
             return f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
 
+        def wait(grace):
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+
         channel.close = lambda: None  # the Popen object owns the pipes
-        return WorkerProcess(proc.pid, channel, kill, status)
+        return WorkerProcess(proc.pid, channel, kill, status, wait)
 
     def stop(self) -> None:
         pass
@@ -136,7 +151,7 @@ class ForkServer:
         fd = ours.detach()
         channel = Channel(fd, fd)
         return WorkerProcess(pid, channel, lambda: _kill_forked(pid, pidfd),
-                             lambda: self._status(pid, pidfd))
+                             lambda: self._status(pid, pidfd), lambda grace: _wait_exit(pidfd, grace))
 
     def _status(self, pid: int, pidfd: int | None) -> str:
         with self._lock:
@@ -169,6 +184,12 @@ def single_thread_environment() -> dict:
     """Numeric libraries must not start thread pools in processes that fork."""
     return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                    "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+def _wait_exit(pidfd: int | None, grace: float) -> None:
+    """Wait up to ``grace`` seconds for the process to exit (a pidfd is readable then)."""
+    if pidfd is not None:
+        select.select([pidfd], [], [], grace)
 
 
 def _kill_group(pid: int) -> None:
@@ -207,6 +228,7 @@ def _start_zygote():
 
 
 def _zygote_loop(ctrl: socket.socket) -> None:
+    plan = sandbox.probe()
     live: set[int] = set()
     try:
         while True:
@@ -215,7 +237,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 return
             request = json.loads(message)
             if request["op"] == "spawn":
-                pid = _fork_worker(ctrl, fds[0], request)
+                pid = _fork_worker(plan, fds[0], request)
                 live.add(pid)
                 os.close(fds[0])
                 pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
@@ -233,7 +255,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
             _kill_forked(pid, None)
 
 
-def _fork_worker(ctrl: socket.socket, fd: int, request: dict) -> int:
+def _fork_worker(plan, fd: int, request: dict) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -246,21 +268,24 @@ def _fork_worker(ctrl: socket.socket, fd: int, request: dict) -> int:
         for std in (0, 1, 2):
             os.dup2(devnull, std)
         os.close(devnull)
-        run_worker(Channel(3, 3), request["path"], request["module"],
-                   limits_mod.Limits.from_dict(request["limits"]))
+        _minimal_environment()
+        path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]))
+        worker.serve(Channel(3, 3), path, request["module"], after_call)
     finally:
         os._exit(0)
 
 
 def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
-    """In the worker process, after descriptors are closed: limit, then serve."""
-    from . import worker
+    """A subprocess worker (no fork server): minimal environment, limits, serve."""
+    _minimal_environment()
+    limits_mod.apply(limits)
+    worker.serve(channel, path, module_name)
 
+
+def _minimal_environment() -> None:
     environment = worker_environment()
     os.environ.clear()
     os.environ.update(environment)
-    limits_mod.apply(limits)
-    worker.serve(channel, path, module_name)
 
 
 def _close_all_but(keep: int) -> None:

@@ -20,6 +20,12 @@ class Limits:
     """Address space a worker may add on top of the pre-warmed interpreter."""
     file_size_mb: int = 16
     """Largest file a worker may write."""
+    cpu_seconds: int = 60
+    """CPU time a worker may use over all its calls (each call also has a wall-time limit)."""
+    open_files: int = 256
+    """Open file descriptors."""
+    processes: int = 64
+    """Processes of the worker's user; applied only when the worker has a user of its own."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -29,8 +35,12 @@ class Limits:
         return cls(**{k: int(v) for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-def apply(limits: Limits) -> list[str]:
-    """Set this process's rlimits; return the names of those that could be set."""
+def apply(limits: Limits, own_uid: bool = False) -> list[str]:
+    """Set this process's rlimits; return the names of those that could be set.
+
+    RLIMIT_NPROC counts every process of the user, so it is set only when the
+    worker runs as a user of its own (``own_uid``).
+    """
     if resource is None:
         return []
     applied = []
@@ -39,6 +49,9 @@ def apply(limits: Limits) -> list[str]:
         ("RLIMIT_AS", baseline + limits.memory_mb * MIB if baseline else None),
         ("RLIMIT_FSIZE", limits.file_size_mb * MIB),
         ("RLIMIT_CORE", 0),
+        ("RLIMIT_CPU", limits.cpu_seconds),
+        ("RLIMIT_NOFILE", limits.open_files),
+        ("RLIMIT_NPROC", limits.processes if own_uid else None),
     ]
     for name, value in wanted:
         which = getattr(resource, name, None)

@@ -130,7 +130,7 @@ class LearnerSession:
                                  "kwargs": dict(kwargs or {})})
         except ChannelClosed:
             self._worker = None
-            raise WorkerFault(f"your code ended the process ({self._discard(worker)})") from None
+            raise WorkerFault(f"your code ended the process ({self._discard(worker, grace=1.0)})") from None
         answer = self._receive(worker, self.time_limit, "")
         if "ok" in answer:
             return answer["ok"]
@@ -140,7 +140,7 @@ class LearnerSession:
             raise NotDefined(f"{self.module_file} defines no function named {name}")
         self._worker = None
         if "exited" in answer:
-            self._discard(worker)
+            self._discard(worker, grace=1.0)
             raise WorkerFault(f"your code ended the process (sys.exit({answer['exited']!r}))")
         self._discard(worker)
         raise WorkerFault("the worker sent an answer kata does not understand")
@@ -172,8 +172,8 @@ class LearnerSession:
             self._drop(worker)
             raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
         except ChannelClosed:
+            how = self._discard(worker, grace=1.0)
             self._drop(worker)
-            how = self._discard(worker)
             if timer is not None and timer.fired:
                 raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
             raise WorkerFault(f"your code ended the process{doing} ({how})") from None
@@ -203,11 +203,11 @@ class LearnerSession:
         if not getattr(worker, "discarded", False):
             self._discard(worker)
 
-    def _discard(self, worker) -> str:
+    def _discard(self, worker, grace: float = 0.0) -> str:
         if getattr(worker, "discarded", False):
             return worker.end
         worker.discarded = True
-        worker.end = worker.close()
+        worker.end = worker.close(grace)
         return worker.end
 
     def _import_error(self, answer: dict) -> str:

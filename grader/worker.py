@@ -54,8 +54,11 @@ class CappedText(io.TextIOBase):
         return text
 
 
-def serve(channel: Channel, path: str, module_name: str) -> None:
-    """Import the learner module, report how that went, then answer calls until EOF."""
+def serve(channel: Channel, path: str, module_name: str, after_call=None) -> None:
+    """Import the learner module, report how that went, then answer calls until EOF.
+
+    ``after_call`` (from the sandbox) ends whatever the call left running.
+    """
     out = CappedText()
     sys.stdout = sys.stderr = out
     sys.stdin = io.StringIO("")
@@ -70,6 +73,8 @@ def serve(channel: Channel, path: str, module_name: str) -> None:
         except ChannelClosed:
             return
         answer = _answer(module, request)
+        if after_call is not None:
+            after_call()
         answer["out"] = out.take()
         _reply(channel, answer)
         if "exited" in answer:

@@ -3,11 +3,12 @@
 import os
 import textwrap
 import time
+import uuid
 
 import numpy as np
 import pytest
 
-from grader import launch
+from grader import launch, sandbox
 from grader.codec import Opaque
 from grader.limits import Limits
 from grader.session import ImportFailed, LearnerError, LearnerProxy, LearnerSession, NotDefined, WorkerFault
@@ -32,12 +33,11 @@ LEARNER = textwrap.dedent('''
         global COUNT
         COUNT = globals().get("COUNT", 0) + 1
         return COUNT
-    def spawn_and_hang(pidfile):
+    def spawn(token, then_hang):
         import subprocess
-        p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-        with open(pidfile, "w") as f:
-            f.write(str(p.pid))
-        time.sleep(60)
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", token])
+        if then_hang:
+            time.sleep(60)
 ''')
 
 
@@ -114,27 +114,41 @@ def test_faults_fail_the_call_and_the_worker_is_replaced(learner, call, message)
     assert learner.add(1, 2) == 3
 
 
-def test_timeout_kills_processes_the_call_started(learner, tmp_path):
-    pidfile = tmp_path / "pid"
-    with pytest.raises(WorkerFault, match="timed out"):
-        learner.spawn_and_hang(str(pidfile))
-    pid = int(pidfile.read_text())
-    for _ in range(50):
+def processes_with(token):
+    found = []
+    for entry in os.listdir("/proc"):
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        _reap(pid)
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if token.encode() in handle.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def gone(token, within=3.0):
+    deadline = time.monotonic() + within
+    while processes_with(token) and time.monotonic() < deadline:
         time.sleep(0.05)
-    else:
-        pytest.fail(f"process {pid} started by the learner outlived its call")
+    return not processes_with(token)
 
 
-def _reap(pid):
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
+def test_timeout_kills_processes_the_call_started(learner):
+    token = f"kata-token-{uuid.uuid4().hex}"
+    with pytest.raises(WorkerFault, match="timed out"):
+        learner.spawn(token, True)
+    assert gone(token), "a process started by the learner outlived its call"
+
+
+def test_processes_end_with_the_call_that_started_them(learner):
+    if launch.default_mode() != "fork" or not sandbox.probe().namespaces:
+        pytest.skip("needs the fork server's PID namespaces")
+    if learner._session.launcher.mode != "fork":
+        pytest.skip("the subprocess fallback ends processes with the worker, not with each call")
+    token = f"kata-token-{uuid.uuid4().hex}"
+    learner.spawn(token, False)
+    assert gone(token, within=0.5)
+    assert learner.add(1, 1) == 2
 
 
 def test_memory_limit_turns_a_blowup_into_memoryerror(launcher, tmp_path):

@@ -1,0 +1,39 @@
+"""Thin ctypes wrappers for the Linux calls the sandbox needs (Python 3.9+ lacks some)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x20000000, 0x40000000, 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+
+_libc = None
+
+
+def libc():
+    global _libc  # noqa: PLW0603 - the C library handle, loaded once per process
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def _check(result: int, what: str) -> int:
+    if result < 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+    return result
+
+
+def prctl(option: int, value: int) -> None:
+    _check(libc().prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
+
+
+def unshare(flags: int) -> None:
+    _check(libc().unshare(flags), "unshare")
+
+
+def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(libc().mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
+                        ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
