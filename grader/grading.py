@@ -11,15 +11,25 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import sys
 import time
 from pathlib import Path
 
-from . import launch
+from . import launch, linux
 from .limits import Limits
 from .manifest import Kata, Manifest
 from .results import KataResult, error_result
 from .runner import CheckSuite
 from .session import ImportFailed, LearnerSession
+
+
+def hide_from_other_processes() -> None:
+    """Make this trusted process undumpable: no ptrace, no /proc/<pid>/mem, even by its own uid."""
+    if sys.platform.startswith("linux"):
+        try:
+            linux.prctl(linux.PR_SET_DUMPABLE, 0)
+        except OSError:
+            pass
 
 
 def new_seed() -> int:
@@ -42,16 +52,20 @@ class Grader:
 
     def __enter__(self) -> "Grader":
         os.environ.update(launch.single_thread_environment())
+        hide_from_other_processes()
+        # The fork server starts first: it imports the preload modules on the
+        # other core while this process imports the same ones for its checks.
+        first = launch.make_launcher(self.mode, self.manifest.preload)
+        if hasattr(first, "ensure_started"):
+            first.ensure_started()
         for name in self.manifest.preload:
             try:
                 importlib.import_module(name)
             except ImportError:
                 pass  # a missing optional library only costs learner import time
-        # One launcher per concurrent grading job; all start before any check is loaded.
-        self.launchers = [launch.make_launcher(self.mode) for _ in range(self.count)]
-        for launcher in self.launchers:
-            if hasattr(launcher, "ensure_started"):
-                launcher.ensure_started()
+        # One launcher per concurrent grading job.
+        self.launchers = [first] + [first.clone() if hasattr(first, "clone") else launch.make_launcher(self.mode)
+                                    for _ in range(self.count - 1)]
         return self
 
     def __exit__(self, *exc) -> None:

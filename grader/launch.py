@@ -62,9 +62,9 @@ def default_mode() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def make_launcher(mode: str | None = None):
+def make_launcher(mode: str | None = None, preload=()):
     mode = mode or default_mode()
-    return ForkServer() if mode == "fork" else SubprocessLauncher()
+    return ForkServer(preload) if mode == "fork" else SubprocessLauncher()
 
 
 def describe_status(status: int | None) -> str:
@@ -125,18 +125,43 @@ class SubprocessLauncher:
 
 
 class ForkServer:
-    """A pre-warmed process that forks workers on request (POSIX only)."""
+    """A pre-warmed process that forks workers on request (POSIX only).
+
+    The first fork server of a process is a fresh interpreter that imports the
+    ``preload`` modules and nothing of the trusted side: no manifest, no checks,
+    no results are in its memory, so no worker can find them. More fork servers
+    (one per grading job) are forks of that pristine one (:meth:`clone`).
+    """
 
     mode = "fork"
 
-    def __init__(self):
+    def __init__(self, preload=()):
+        self.preload = tuple(preload)
         self._ctrl: socket.socket | None = None
-        self._pid: int | None = None
+        self._proc = None
         self._lock = threading.Lock()
 
     def ensure_started(self) -> None:
         if self._ctrl is None:
-            self._ctrl, self._pid = _start_zygote()
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.launch", str(theirs.fileno()), *self.preload],
+                pass_fds=[theirs.fileno()], env=worker_environment(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, start_new_session=True)
+            theirs.close()
+            self._ctrl = ours
+
+    def clone(self) -> "ForkServer":
+        """Another fork server, forked from this pristine one."""
+        self.ensure_started()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with self._lock:
+            socket.send_fds(self._ctrl, [json.dumps({"op": "clone"}).encode()], [theirs.fileno()])
+            theirs.close()
+            self._ctrl.recv(4096)
+        sibling = ForkServer(self.preload)
+        sibling._ctrl = ours
+        return sibling
 
     def start(self, path: str, module_name: str, limits: limits_mod.Limits) -> WorkerProcess:
         self.ensure_started()
@@ -164,11 +189,9 @@ class ForkServer:
     def stop(self) -> None:
         if self._ctrl is not None:
             self._ctrl.close()
-            try:
-                os.waitpid(self._pid, 0)
-            except ChildProcessError:
-                pass
-            self._ctrl = self._pid = None
+            if self._proc is not None:
+                self._proc.wait()
+            self._ctrl = self._proc = None
 
 
 def worker_environment() -> dict:
@@ -210,33 +233,52 @@ def _kill_forked(pid: int, pidfd: int | None) -> None:
     _kill_group(pid)
 
 
-def _start_zygote():
-    parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    pid = os.fork()
-    if pid == 0:
-        status = 1
+def zygote_main(argv) -> None:
+    """``python -m grader.launch FD MODULE...``: import, probe, then serve on FD."""
+    import importlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in argv[1:]:
         try:
-            parent_end.close()
-            _close_all_but(child_end.fileno())
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            _zygote_loop(child_end)
-            status = 0
-        finally:
-            os._exit(status)
-    child_end.close()
-    return parent_end, pid
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    ctrl = socket.socket(fileno=int(argv[0]))
+    _zygote_loop(ctrl)
+
+
+def _reap_ended(pids: set) -> None:
+    """Reap clones that have ended (workers are reaped by their status request)."""
+    for pid in list(pids):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                pids.discard(pid)
+        except ChildProcessError:
+            pids.discard(pid)
 
 
 def _zygote_loop(ctrl: socket.socket) -> None:
     plan = sandbox.probe()
     live: set[int] = set()
+    clones: set[int] = set()
     try:
         while True:
             message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
             if not message:
                 return
+            _reap_ended(clones)
             request = json.loads(message)
-            if request["op"] == "spawn":
+            if request["op"] == "clone":
+                clone = os.fork()
+                if clone == 0:
+                    ctrl.close()
+                    ctrl = socket.socket(fileno=fds[0])
+                    live, clones = set(), set()
+                    continue
+                clones.add(clone)
+                os.close(fds[0])
+                ctrl.send(b"{}")
+            elif request["op"] == "spawn":
                 pid = _fork_worker(plan, fds[0], request)
                 live.add(pid)
                 os.close(fds[0])
@@ -246,7 +288,10 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     os.close(fd)
             elif request["op"] == "status":
                 pid = request["pid"]
-                _, status = os.waitpid(pid, 0)
+                try:
+                    _, status = os.waitpid(pid, 0)
+                except ChildProcessError:
+                    status = None
                 live.discard(pid)
                 ctrl.send(json.dumps({"status": status}).encode())
     finally:
@@ -288,14 +333,12 @@ def _minimal_environment() -> None:
     os.environ.update(environment)
 
 
-def _close_all_but(keep: int) -> None:
-    """Close every inherited descriptor except stdin/out/err and ``keep``."""
-    os.closerange(3, keep)
-    os.closerange(keep + 1, _max_fd())
-
-
 def _max_fd() -> int:
     try:
         return os.sysconf("SC_OPEN_MAX")
     except (ValueError, OSError):
         return 4096
+
+
+if __name__ == "__main__":
+    zygote_main(sys.argv[1:])

@@ -105,9 +105,9 @@ class LearnerSession:
         """Start a worker and import the learner module; raise ImportFailed if it cannot."""
         worker = self.launcher.start(self.path, self.module_name, self.limits)
         try:
-            answer = self._receive(worker, self.import_time_limit, "importing your file")
+            answer = self._receive(worker, self.import_time_limit, "")
         except WorkerFault as fault:
-            raise ImportFailed(str(fault)) from None
+            raise ImportFailed(f"{self.module_file}: {fault}") from None
         if "ok" not in answer:
             self._discard(worker)
             raise ImportFailed(self._import_error(answer))

@@ -166,7 +166,7 @@ def test_memory_limit_turns_a_blowup_into_memoryerror(launcher, tmp_path):
     ("def f(:\n", "bad.py line 1: SyntaxError"),
     ("import no_such_module_here\n", "bad.py line 1: ModuleNotFoundError"),
     ("import sys\nsys.exit(0)\n", "bad.py ended the process while being imported"),
-    ("import os\nos._exit(1)\n", "your code ended the process while importing your file (exit status 1)"),
+    ("import os\nos._exit(1)\n", "bad.py: your code ended the process (exit status 1)"),
 ])
 def test_import_failures_are_reported(launcher, tmp_path, source, message):
     path = tmp_path / "bad.py"

@@ -154,7 +154,7 @@ IMPORT_ERRORS = {
     "import_error": "could not import import_error.py line 2: ModuleNotFoundError: No module named 'numpyy'",
     "raises_at_import": "could not import raises_at_import.py line 2: RuntimeError: no config file",
     "exits_at_import": "could not import exits_at_import.py ended the process while being imported",
-    "hangs_at_import": "could not import timed out after 2 s while importing your file",
+    "hangs_at_import": "could not import hangs_at_import.py: timed out after 2 s",
     "empty": "empty.py is empty",
 }
 

@@ -1,0 +1,325 @@
+"""Hostile submissions: each tries one thing a worker must not be able to do.
+
+The attack runs inside ``binomial_mle`` (every other function is correct). An
+attack that succeeds makes ``binomial_mle`` return a wrong value; one that is
+blocked lets it return the right one. Each case asserts the score and that the
+side effect did not happen: the file is unchanged, the port saw nothing, no
+process survives, the grader is alive.
+"""
+
+import os
+import socket
+import textwrap
+import threading
+import time
+import uuid
+
+import pytest
+
+from conftest import SUBMISSIONS
+from grader import sandbox
+
+PLAN = sandbox.probe()
+NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
+LANDLOCK = pytest.mark.skipif(PLAN.landlock_abi < 6, reason="needs Landlock ABI 6")
+
+TEMPLATE = '''
+from correct_loops_math import *  # noqa: F401,F403 - everything else is right
+import builtins, ctypes, gc, math, os, signal, socket, subprocess, sys, time
+{prelude}
+
+def _attack():
+{attack}
+
+def binomial_mle(heads, n):
+    try:
+        succeeded = _attack()
+    except Exception:
+        succeeded = False
+    if succeeded:
+        return -1.0
+    if n < 1 or heads < 0 or heads > n:
+        raise ValueError("bad counts")
+    return heads / n
+'''
+
+
+def hostile(tmp_path, attack, prelude="", **values):
+    folder = tmp_path / f"hostile-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    (folder / "correct_loops_math.py").write_bytes((SUBMISSIONS / "correct_loops_math.py").read_bytes())
+    source = TEMPLATE.format(prelude=textwrap.dedent(prelude).format(**values),
+                             attack=textwrap.indent(textwrap.dedent(attack).format(**values), "    "))
+    (folder / "mle.py").write_text(source)
+    return folder / "mle.py"
+
+
+@pytest.fixture(scope="module")
+def kata(fast_manifest):
+    return fast_manifest.get("10.2")
+
+
+def grade(fast_grader, kata, path):
+    result = fast_grader.grade(kata, path, 8)
+    assert result.status == "graded", result.error
+    return result
+
+
+def lost(result):
+    return {c.target for c in result.checks if not c.passed}
+
+
+def processes_of(token):
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if token.encode() in handle.read():
+                    found.append(entry)
+        except OSError:
+            pass
+    return found
+
+
+def no_zombies_of(pid):
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] == "Z" and int(fields[1]) == pid:
+            return False
+    return True
+
+
+# --- reading what it must not ------------------------------------------------
+
+@pytest.mark.parametrize("what", ["checks", "solution", "other submission", "manifest"])
+@LANDLOCK
+def test_cannot_read_hidden_files(fast_grader, kata, tmp_path, what):
+    other = tmp_path / "other_student" / "mle.py"
+    other.parent.mkdir()
+    other.write_text("SECRET = 'the other student'\n")
+    target = {"checks": kata.check_file, "solution": kata.solution_path, "other submission": other,
+              "manifest": kata.folder.parent.parent / "kata.yaml"}[what]
+    path = hostile(tmp_path, "return len(open({target!r}).read()) > 0", target=str(target))
+    assert grade(fast_grader, kata, path).score == 32
+
+
+@NAMESPACES
+def test_cannot_read_the_graders_environment_or_memory(fast_grader, kata, tmp_path):
+    os.environ["KATA_TEST_SECRET"] = "grader-secret"
+    path = hostile(tmp_path, """
+        for name in ("environ", "mem", "cmdline"):
+            try:
+                if open("/proc/{pid}/" + name, "rb").read(64):
+                    return True
+            except OSError:
+                pass
+        return "grader-secret" in str(os.environ)
+    """, pid=os.getpid())
+    assert grade(fast_grader, kata, path).score == 32
+
+
+# --- writing what it must not --------------------------------------------------
+
+@pytest.mark.parametrize("where", ["other submission", "gradebook", "tmp"])
+@LANDLOCK
+def test_cannot_write_outside_its_scratch(fast_grader, kata, tmp_path, where):
+    other = tmp_path / "other" / "mle.py"
+    other.parent.mkdir()
+    other.write_text("def binomial_mle(heads, n): return heads / n\n")
+    gradebook = tmp_path / "grades.csv"
+    gradebook.write_text("student,score\n")
+    marker = f"/tmp/kata-hostile-{uuid.uuid4().hex}"
+    target = {"other submission": other, "gradebook": gradebook, "tmp": marker}[where]
+    path = hostile(tmp_path, "open({target!r}, 'a').write('owned'); return True", target=str(target))
+    assert grade(fast_grader, kata, path).score == 32
+    assert other.read_text() == "def binomial_mle(heads, n): return heads / n\n"
+    assert gradebook.read_text() == "student,score\n"
+    assert not os.path.exists(marker)
+
+
+@NAMESPACES
+def test_scratch_is_private_and_capped(fast_grader, kata, tmp_path):
+    path = hostile(tmp_path, """
+        with open("big", "wb") as f:
+            for _ in range(100):
+                f.write(b"0" * 1024 * 1024)
+        return True
+    """)
+    assert grade(fast_grader, kata, path).score == 32
+
+
+# --- network --------------------------------------------------------------------
+
+@NAMESPACES
+def test_cannot_connect_to_loopback_tcp(fast_grader, kata, tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    path = hostile(tmp_path, "socket.create_connection(('127.0.0.1', {port}), timeout=0.5).sendall(b'hi'); return True",
+                   port=port)
+    assert grade(fast_grader, kata, path).score == 32
+    with pytest.raises(socket.timeout):
+        listener.accept()
+    listener.close()
+
+
+@NAMESPACES
+def test_cannot_send_udp_to_loopback(fast_grader, kata, tmp_path):
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(0.2)
+    path = hostile(tmp_path, "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('127.0.0.1', {port})); return True",
+                   port=receiver.getsockname()[1])
+    assert grade(fast_grader, kata, path).score == 32
+    with pytest.raises(socket.timeout):
+        receiver.recvfrom(10)
+    receiver.close()
+
+
+# --- other processes --------------------------------------------------------------
+
+@NAMESPACES
+def test_cannot_signal_or_trace_the_grader(fast_grader, kata, tmp_path):
+    path = hostile(tmp_path, """
+        for target in ({pid}, -1):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except OSError:
+                pass
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.ptrace(16, {pid}, 0, 0) == 0  # PTRACE_ATTACH
+    """, pid=os.getpid())
+    result = grade(fast_grader, kata, path)
+    assert result.score == 32  # still here, and so is everything we started
+    assert fast_grader.grade(kata, SUBMISSIONS / "correct_scipy.py", 1).score == 32
+
+
+def test_killing_its_own_process_group_costs_only_that_call(fast_grader, kata, tmp_path):
+    path = hostile(tmp_path, "os.killpg(0, signal.SIGKILL)")
+    result = grade(fast_grader, kata, path)
+    assert lost(result) <= {"binomial_mle"} and result.score >= 28
+
+
+@NAMESPACES
+def test_started_processes_do_not_outlive_the_call(fast_grader, kata, tmp_path):
+    token = f"kata-daemon-{uuid.uuid4().hex}"
+    path = hostile(tmp_path, """
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", {token!r}],
+                         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return False
+    """, token=token)
+    assert grade(fast_grader, kata, path).score == 32
+    assert processes_of(token) == []
+    assert no_zombies_of(os.getpid())
+
+
+@NAMESPACES
+def test_fork_bomb_is_contained(fast_grader, kata, tmp_path):
+    token = f"kata-bomb-{uuid.uuid4().hex}"
+    path = hostile(tmp_path, """
+        sys.argv.append({token!r})
+        while True:
+            try:
+                os.fork()
+            except OSError:
+                time.sleep(0.01)
+    """, token=token)
+    started = time.monotonic()
+    result = grade(fast_grader, kata, path)
+    assert lost(result) == {"binomial_mle"}
+    assert all("timed out" in c.message for c in result.checks if not c.passed)
+    assert time.monotonic() - started < 15
+    time.sleep(0.2)
+    assert no_zombies_of(os.getpid())
+    assert fast_grader.grade(kata, SUBMISSIONS / "correct_scipy.py", 1).score == 32
+
+
+# --- resources ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("attack, expected_loss", [
+    ("b = bytearray(8 * 1024 ** 3); return True", set()),             # memory flood: MemoryError
+    ("print('x' * 50_000_000); return False", set()),                  # output flood: captured, capped
+    ("fds = [open('/dev/null') for _ in range(100_000)]; return True", set()),  # open files capped
+    ("time.sleep(1000)", {"binomial_mle"}),                            # sleeps forever
+    ("os.setuid(0); return True", set()),                              # no way back to root
+])
+def test_resource_attacks(fast_grader, kata, tmp_path, attack, expected_loss):
+    result = grade(fast_grader, kata, hostile(tmp_path, attack))
+    assert lost(result) == expected_loss
+    assert all(len(c.output) < 5000 for c in result.checks)
+
+
+def test_cpu_burning_thread_is_stopped_with_the_worker(fast_grader, kata, tmp_path):
+    token = f"kata-burn-{uuid.uuid4().hex}"
+    path = hostile(tmp_path, """
+        import threading
+        sys.argv.append({token!r})
+        threading.Thread(target=lambda: [None for _ in iter(int, 1)], daemon=True).start()
+        return False
+    """, token=token)
+    assert grade(fast_grader, kata, path).score == 32
+    time.sleep(0.2)
+    assert processes_of(token) == []
+
+
+# --- changing the score -------------------------------------------------------------
+
+@pytest.mark.parametrize("prelude", [
+    "import numpy\nnumpy.isclose = numpy.allclose = lambda *a, **k: True",
+    "import pytest\npytest.approx = lambda *a, **k: True\npytest.raises = None",
+    "builtins.open = builtins.compile = None\nmath.isclose = lambda *a, **k: True\nmath.isfinite = lambda x: True",
+    "sys.modules['grader.codec'] = None\nsys.modules['grader.checklib'] = None",
+])
+def test_patching_libraries_cannot_change_the_score(fast_grader, kata, tmp_path, prelude):
+    path = hostile(tmp_path, "return True", prelude=prelude)
+    result = grade(fast_grader, kata, path)
+    assert lost(result) == {"binomial_mle"}
+    assert not any(c.passed for c in result.checks if c.target == "binomial_mle")
+
+
+def test_hijacking_the_worker_protocol_only_changes_its_own_answers(fast_grader, kata, tmp_path):
+    """Learner code can rewrite the worker; then it answers like code returning constants."""
+    path = hostile(tmp_path, "return False", prelude=(
+        "import grader.worker as _w\n"
+        "_w._answer = lambda module, request: {{'ok': 0.55, 'passed': True, 'score': 32}}"))
+    result = grade(fast_grader, kata, path)
+    assert result.score == 0 and result.max_score == 32
+
+
+def test_breaking_the_worker_itself_scores_zero(fast_grader, kata, tmp_path):
+    path = hostile(tmp_path, "return False", prelude="builtins.isinstance = lambda *a: True")
+    result = fast_grader.grade(kata, path, 8)
+    assert result.status == "error" and result.score == 0
+
+
+def test_reading_frames_and_gc_finds_no_expected_values(fast_grader, kata, tmp_path):
+    path = hostile(tmp_path, """
+        found = [o for o in gc.get_objects() if type(o).__name__ in ("CheckSuite", "Kata", "KataResult")]
+        frame, names = sys._getframe(), set()
+        while frame is not None:
+            names |= set(frame.f_locals)
+            frame = frame.f_back
+        return bool(found) or "expected" in names or "check" in names
+    """)
+    assert grade(fast_grader, kata, path).score == 32
+
+
+def test_fake_output_then_exit_cannot_score(fast_grader, kata, tmp_path):
+    folder = tmp_path / "fake"
+    folder.mkdir()
+    (folder / "mle.py").write_text('print(\'{"kata": "10.2", "score": 32.0, "max_score": 32.0, "status": "graded"}\')\n'
+                                   "print('score 32/32  all checks pass')\nimport os\nos._exit(0)\n")
+    result = fast_grader.grade(kata, folder / "mle.py", 1)
+    assert result.status == "error" and result.score == 0
+
+
+def test_grader_survives_everything_above(fast_grader, kata):
+    """After the hostile cases in this module, the same grader still grades correctly."""
+    assert fast_grader.grade(kata, SUBMISSIONS / "ddof_one.py", 3).score == 30
+    assert threading.active_count() >= 1 and no_zombies_of(os.getpid())
