@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import cohort, report, verify as verify_mod, workspace
+from . import cohort, launch, report, sandbox, verify as verify_mod, workspace
 from .grading import Grader, new_seed
 from .manifest import SHIPPED, ManifestError
 
@@ -150,7 +150,8 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
     if feedback is not None and (feedback == folder or folder in feedback.parents):
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
-    click.echo(f"grading kata {kata.id} in {folder} with {jobs} job{'s' if jobs != 1 else ''}", err=True)
+    click.echo(f"grading kata {kata.id} in {folder} with {jobs} job{'s' if jobs != 1 else ''}; "
+               f"{sandbox.summary(sandbox.probe(), launch.default_mode())}", err=True)
     try:
         run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed)
     except KeyboardInterrupt:
@@ -161,3 +162,16 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         click.echo(line)
     for output in outputs:
         click.echo(f"wrote {output.path}{'/' if output.kind in cohort.FOLDER_FORMATS else ''}")
+
+
+@main.command()
+def doctor():
+    """Show which protections learner code runs under on this machine."""
+    mode = launch.default_mode()
+    plan = sandbox.probe()
+    how = ("fork server: workers are forked from a pre-warmed process" if mode == "fork"
+           else "subprocess: each worker is a new Python process")
+    click.echo(f"workers: {how} (KATA_WORKER={mode})")
+    for name, active, detail in sandbox.describe(plan, mode):
+        click.echo(f"  [{'on ' if active else 'off'}] {name:<52} {detail}")
+    click.echo(sandbox.summary(plan, mode))

@@ -197,7 +197,7 @@ class ForkServer:
 def worker_environment() -> dict:
     """A minimal environment for learner code: no secrets of the trusted side."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
-            "PYTHONPATH", "VIRTUAL_ENV")
+            "PYTHONPATH", "VIRTUAL_ENV", "KATA_SANDBOX")
     env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
     env.update(single_thread_environment())
     return env
@@ -301,7 +301,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
 
 
 def _fork_worker(plan, fd: int, request: dict) -> int:
-    pid = os.fork()
+    pid = sandbox.fork(plan)
     if pid:
         return pid
     try:

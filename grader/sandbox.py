@@ -16,9 +16,8 @@ Layers, each used when this machine allows it (:func:`probe` finds out once):
   sockets beyond the worker's own processes;
 - **rlimits**: memory, CPU time, file size, open files, processes, core dumps.
 
-:func:`isolate` runs in the freshly forked child and returns only in the
-process that becomes the worker; the processes it forks on the way wait and
-pass the worker's exit status up, so the grader can say how it ended.
+:func:`isolate` runs in the freshly forked worker before learner code exists; the worker is forked straight into a new PID namespace
+(:func:`fork`) as its PID 1, so ending it ends all it started.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from __future__ import annotations
 import os
 import signal
 import stat
-import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +53,14 @@ class Plan:
 
 
 def probe() -> Plan:
-    """Find out which layers work here (costs one short-lived fork)."""
-    if not sys.platform.startswith("linux"):
+    """Find out which layers work here (costs one short-lived fork).
+
+    ``KATA_SANDBOX=off|landlock`` turns layers off, to measure what they cost.
+    """
+    choice = os.environ.get("KATA_SANDBOX", "full")
+    if not sys.platform.startswith("linux") or choice == "off":
         return Plan()
-    namespaces = os.geteuid() == 0 and _can_unshare()
+    namespaces = choice == "full" and os.geteuid() == 0 and _can_unshare()
     uid = UID_BASE + os.getpid() % 20000 if namespaces else None
     return Plan(namespaces=namespaces, landlock_abi=landlock.abi_version(), uid=uid,
                 read_roots=tuple(_python_paths()))
@@ -83,8 +85,14 @@ def _python_paths() -> list:
     return sorted(os.path.realpath(p) for p in roots)
 
 
-def describe(plan: Plan) -> list:
-    """``(protection, active, detail)`` rows for ``kata doctor``."""
+def describe(plan: Plan, mode: str) -> list:
+    """``(protection, active, detail)`` rows for ``kata doctor``.
+
+    Only forked workers are sandboxed; subprocess workers (``spawn``) get the
+    process boundary, time limits and rlimits.
+    """
+    if mode != "fork":
+        plan = Plan()
     abi = plan.landlock_abi
     return [
         ("separate worker process, plain-data results", True, "always"),
@@ -100,25 +108,39 @@ def describe(plan: Plan) -> list:
     ]
 
 
-def isolate(plan: Plan, learner_path: str, limits: Limits):
-    """Apply every layer of ``plan`` to this process (fd 3 is the channel).
+def fork(plan: Plan) -> int:
+    """Fork a worker; with namespaces, as PID 1 of a new PID namespace.
 
-    Returns ``(path, after_call)`` in the worker: the learner file to import and
-    a function to run after each call. Other processes never return.
+    When that worker ends, the kernel ends every process in its namespace.
+    The fork server itself returns to its own namespace at once.
+    """
+    if not plan.namespaces:
+        return os.fork()
+    own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    linux.unshare(linux.CLONE_NEWPID)
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = -1
+    if pid != 0:
+        linux.setns(own, linux.CLONE_NEWPID)
+    os.close(own)
+    if pid < 0:
+        raise OSError("fork failed")
+    return pid
+
+
+def isolate(plan: Plan, learner_path: str, limits: Limits):
+    """In the forked worker: apply every layer of ``plan`` (fd 3 is the channel).
+
+    Returns ``(path, after_call)``: the learner file to import and a function
+    to run after each call.
     """
     files = _read_submission(Path(learner_path).parent)
     if not plan.namespaces:
         return _landlock_only(plan, learner_path, limits)
-    status_read, status_write = os.pipe()
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWPID)
-    if os.fork():
-        _mirror_status(status_read, status_write)  # never returns
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    worker = os.fork()
-    if worker:
-        _reap_as_init(worker, status_write)  # never returns
-    os.close(status_read)
-    os.close(status_write)
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
     _private_files(plan, files)
     _drop_user(plan.uid)
     apply_limits(limits, own_uid=True)
@@ -128,7 +150,11 @@ def isolate(plan: Plan, learner_path: str, limits: Limits):
 
 
 def kill_strays() -> None:
-    """After a call: end every process the call started (we are alone in our PID namespace)."""
+    """After a call: end every process the call started.
+
+    The worker is PID 1 of its own namespace, so ``kill(-1)`` reaches exactly
+    the processes it started (and their orphans, which it then reaps).
+    """
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
@@ -170,36 +196,6 @@ def _read_submission(folder: Path) -> dict:
         except OSError:
             continue
     return files
-
-
-def _mirror_status(status_read: int, status_write: int) -> None:
-    """Outside the namespaces: wait for its init, then end the way the worker ended."""
-    os.close(status_write)
-    os.close(3)
-    try:
-        os.waitpid(-1, 0)
-        data = os.read(status_read, 4)
-        status = struct.unpack("i", data)[0] if len(data) == 4 else None
-    except OSError:
-        status = None
-    if status is not None and os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)
-    os._exit(os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else 137)
-
-
-def _reap_as_init(worker: int, status_write: int) -> None:
-    """PID 1 of the namespace: reap everything; report the worker's status; then end all."""
-    os.close(3)
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            os._exit(0)
-        if pid == worker:
-            os.write(status_write, struct.pack("i", status))
-            os._exit(0)
 
 
 def _private_files(plan: Plan, files: dict) -> None:
@@ -260,3 +256,11 @@ def _drop_user(uid: int | None) -> None:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+
+
+def summary(plan: Plan, mode: str) -> str:
+    """One line: which protections are on, and which are missing."""
+    rows = describe(plan, mode)
+    missing = [name for name, active, _ in rows if not active]
+    line = f"{sum(active for _, active, _ in rows)}/{len(rows)} protections active"
+    return line + (f"; missing: {', '.join(missing)} (see kata doctor)" if missing else "")

@@ -190,3 +190,14 @@ def test_checks_run_under_plain_pytest():
     bad = subprocess.run(command + ["--kata-file", str(SUBMISSIONS / "ddof_one.py")], cwd=REPO,
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "2 failed, 30 passed" in bad.stdout, bad.stdout[-2000:]
+
+
+def test_doctor_lists_protections(monkeypatch):
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 0
+    assert "[on ] separate worker process, plain-data results" in result.output
+    assert "protections active" in result.output.splitlines()[-1]
+    monkeypatch.setenv("KATA_WORKER", "spawn")
+    fallback = CliRunner().invoke(main, ["doctor"])
+    assert "workers: subprocess" in fallback.output
+    assert "[off] private network" in fallback.output and "missing:" in fallback.output

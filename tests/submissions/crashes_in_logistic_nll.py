@@ -1,9 +1,7 @@
-"""Fault: logistic_nll kills its own process with a segmentation fault."""
+"""Fault: logistic_nll dereferences a null pointer (a real segmentation fault)."""
 from correct_loops_math import *  # noqa: F401,F403 - every other function is right
-import os
-import sys
-import numpy as np
+import ctypes
 
-import signal
+
 def logistic_nll(params, X, y):
-    os.kill(os.getpid(), signal.SIGSEGV)
+    return ctypes.string_at(0)
