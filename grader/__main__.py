@@ -1,5 +1,5 @@
 """``python -m grader`` runs the ``kata`` command."""
 
-from .cli import main
+from .cli import entry
 
-main(prog_name="kata")
+entry()

@@ -38,9 +38,19 @@ class WorkerProcess:
     _kill: callable
     _status: callable
     _wait: callable = None
+    _forget: callable = None
 
     def kill(self) -> None:
         self._kill()
+
+    def end(self) -> None:
+        """Kill the worker without waiting to learn how it ended (it is reaped later)."""
+        if self._forget is None:
+            self.close()
+            return
+        self._kill()
+        self.channel.close()
+        self._forget()
 
     def close(self, grace: float = 0.0) -> str:
         """Kill the worker and everything it started; describe how it ended.
@@ -176,7 +186,14 @@ class ForkServer:
         fd = ours.detach()
         channel = Channel(fd, fd)
         return WorkerProcess(pid, channel, lambda: _kill_forked(pid, pidfd),
-                             lambda: self._status(pid, pidfd), lambda grace: _wait_exit(pidfd, grace))
+                             lambda: self._status(pid, pidfd), lambda grace: _wait_exit(pidfd, grace),
+                             lambda: self._forget(pid, pidfd))
+
+    def _forget(self, pid: int, pidfd: int | None) -> None:
+        with self._lock:
+            self._ctrl.send(json.dumps({"op": "forget", "pid": pid}).encode())
+        if pidfd is not None:
+            os.close(pidfd)
 
     def _status(self, pid: int, pidfd: int | None) -> str:
         with self._lock:
@@ -244,7 +261,10 @@ def zygote_main(argv) -> None:
         except ImportError:
             pass
     ctrl = socket.socket(fileno=int(argv[0]))
-    _zygote_loop(ctrl)
+    try:
+        _zygote_loop(ctrl)
+    finally:
+        os._exit(0)  # nothing to flush; tearing down numpy and scipy costs ~0.1 s
 
 
 def _reap_ended(pids: set) -> None:
@@ -261,19 +281,21 @@ def _zygote_loop(ctrl: socket.socket) -> None:
     plan = sandbox.probe()
     live: set[int] = set()
     clones: set[int] = set()
+    forgotten: set[int] = set()
     try:
         while True:
             message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
             if not message:
                 return
             _reap_ended(clones)
+            _reap_ended(forgotten)
             request = json.loads(message)
             if request["op"] == "clone":
                 clone = os.fork()
                 if clone == 0:
                     ctrl.close()
                     ctrl = socket.socket(fileno=fds[0])
-                    live, clones = set(), set()
+                    live, clones, forgotten = set(), set(), set()
                     continue
                 clones.add(clone)
                 os.close(fds[0])
@@ -286,6 +308,10 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], pidfds)
                 for fd in pidfds:
                     os.close(fd)
+            elif request["op"] == "forget":
+                live.discard(request["pid"])
+                forgotten.add(request["pid"])
+                _reap_ended(forgotten)
             elif request["op"] == "status":
                 pid = request["pid"]
                 try:
@@ -295,7 +321,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 live.discard(pid)
                 ctrl.send(json.dumps({"status": status}).encode())
     finally:
-        for pid in live:
+        for pid in live | forgotten:
             _kill_group(pid)
             _kill_forked(pid, None)
 

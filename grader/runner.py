@@ -10,6 +10,7 @@ per submission and lets one loaded suite grade a whole cohort.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import re
@@ -85,7 +86,7 @@ class CheckSuite:
             return Outcome.INTERNAL, f"internal grading error: check '{check.name}' is not defined"
         fixtures = {"learner": proxy, "rng": check_rng(seed, check.name), "seed": seed}
         try:
-            function(**{p: fixtures[p] for p in inspect.signature(function).parameters})
+            function(**{p: fixtures[p] for p in _parameters(function)})
         except CheckFailure as exc:
             return Outcome.FAILED, f"{exc.call or _last(proxy, check)} -> {exc.detail}"
         except NotDefined as exc:
@@ -106,6 +107,11 @@ class CheckSuite:
                 raise
             return Outcome.FAILED, f"{_last(proxy, check)}: {getattr(exc, 'msg', exc)}"
         return Outcome.PASSED, ""
+
+
+@functools.lru_cache(maxsize=None)
+def _parameters(function) -> tuple:
+    return tuple(inspect.signature(function).parameters)
 
 
 def _last(proxy: LearnerProxy, check: Check) -> str:

@@ -155,8 +155,10 @@ class LearnerSession:
         return text
 
     def close(self) -> None:
+        """End the worker; nobody needs to hear how a deliberately ended worker ended."""
         if self._worker is not None:
-            self._discard(self._worker)
+            self._worker.discarded = True
+            self._worker.end()
             self._worker = None
 
     @property

@@ -15,7 +15,7 @@ import math
 import numpy as np
 from scipy import optimize, special, stats
 
-from grader.checklib import CheckFailure, array, close, close_array, fmt, number, numbers, raises
+from grader.checklib import CheckFailure, array, close, close_array, fmt, memo, number, numbers, raises
 
 # A fit is accepted when the likelihood it reaches is within this many nats of
 # the maximum: about 0.05 standard errors from the MLE, far finer than
@@ -54,17 +54,21 @@ def _linear_fit_data(rng):
 
     Nelder-Mead with scipy's default settings stops at a collapsed simplex,
     reporting success, on about 1 data set in 1,000 (a restart finds the MLE).
-    That is the optimiser's flaw, not the learner's, so data sets where it
-    happens from the usual starting points are drawn again.
+    That is the optimiser's flaw, not the learner's, so such data sets are
+    drawn again.
     """
     while True:
         X, y = _linear_data(rng)
-        m, b, sigma = _least_squares(X, y)
-        best = _fast_linear_nll((m, b, math.log(sigma)), X, y)
-        if all(optimize.minimize(_fast_linear_nll, np.full(3, start), args=(X, y),
-                                 method="Nelder-Mead").fun - best < NLL_GAP / 10
-               for start in (0.0, 1.0)):
+        if _lesson_fit_reaches_mle(X, y):
             return X, y
+
+
+@memo
+def _lesson_fit_reaches_mle(X, y):
+    m, b, sigma = _least_squares(X, y)
+    best = _fast_linear_nll((m, b, math.log(sigma)), X, y)
+    reached = optimize.minimize(_fast_linear_nll, np.zeros(3), args=(X, y), method="Nelder-Mead").fun
+    return reached - best < NLL_GAP / 10
 
 
 def _least_squares(X, y):
@@ -103,6 +107,7 @@ def _logistic_hessian(theta, X):
                      [np.sum(weight * X), np.sum(weight)]])
 
 
+@memo
 def _logistic_fit(X, y):
     result = optimize.minimize(_logistic_nll, np.zeros(2), args=(X, y), jac=_logistic_gradient,
                                method="BFGS", options={"gtol": 1e-10})

@@ -1,0 +1,197 @@
+"""kata's speed, side by side with the naive approach, on this machine.
+
+    python bench/run.py                      # everything, 5 runs each
+    python bench/run.py --runs 3 --cohort 200 --large 2000 --naive-sample 40
+
+1. ``kata check 10.2 --file <reference solution>`` against
+   ``python -c "import numpy, scipy.optimize, scipy.stats"``.
+2. ``kata grade 10.2`` on a cohort (correct, buggy, crashing, raising) with
+   ``--jobs 2`` and the full sandbox, against the naive approach: a fresh
+   ``python -m pytest`` on the same checks per submission, the learner module
+   imported in-process, 2 at a time (measured on a sample of the cohort: its
+   cost per submission does not depend on the cohort's size). otter-grader
+   is run too when it is installed.
+3. Scaling: seconds per submission and peak memory (summed over every
+   process of the run) for the cohort and for a cohort 10 times larger.
+
+Prints medians and ratios; see docs/BENCHMARKS.md for a recorded run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBS = ROOT / "tests" / "submissions"
+KATA = [sys.executable, "-m", "grader", "--root", str(ROOT)]
+MIX = (["correct_scipy", "correct_loops_math", "correct_nelder_mead", "integer_division", "no_validation",
+        "forgot_log", "nan_at_edges", "ddof_one", "returns_variance", "swapped_return_order", "drops_two_pi",
+        "sigma_not_squared", "forgot_exp", "nll_sign", "ignores_intercept", "sigma_n_minus_2", "naive_overflow",
+        "logistic_mean", "logistic_sign", "fit_ignores_bias"] * 2
+       + ["crashes_in_logistic_nll", "exits_in_fit_linear", "syntax_error", "raises_at_import"])
+NAIVE_CONFTEST = '''
+import importlib.util, sys, zlib
+import numpy as np
+import pytest
+
+def pytest_addoption(parser):
+    parser.addoption("--kata-file")
+
+@pytest.fixture(scope="session")
+def learner(request):
+    path = request.config.getoption("--kata-file")
+    sys.path.insert(0, str(__import__("pathlib").Path(path).parent))
+    spec = importlib.util.spec_from_file_location("mle", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+@pytest.fixture
+def seed():
+    return 1
+
+@pytest.fixture
+def rng(request, seed):
+    return np.random.default_rng([seed, zlib.crc32(request.node.name.encode())])
+'''
+
+
+def build_cohort(folder: Path, size: int) -> Path:
+    """``size`` students cycling through MIX, each a folder with mle.py and its helper."""
+    folder.mkdir(parents=True)
+    for i in range(size):
+        name = MIX[i % len(MIX)]
+        student = folder / f"s{i:05d}"
+        student.mkdir()
+        shutil.copy(SUBS / f"{name}.py", student / "mle.py")
+        shutil.copy(SUBS / "correct_loops_math.py", student)
+    return folder
+
+
+def timed(command, **kwargs) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - started
+
+
+def tree_rss(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict = {}
+    rss: dict = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def grade_run(cohort: Path, out: Path) -> tuple:
+    """Wall time and peak memory of one ``kata grade --jobs 2 --force`` run."""
+    command = [*KATA, "grade", "10.2", str(cohort), "--out", str(out), "--jobs", "2", "--force", "--seed", "1"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.05)
+    return time.perf_counter() - started, peak
+
+
+def naive_run(cohort: Path, sample: int, work: Path) -> float:
+    """Seconds per submission of a fresh pytest per submission, 2 at a time."""
+    checks = work / "naive_checks"
+    if not checks.exists():
+        checks.mkdir()
+        shutil.copy(ROOT / "katas/10.2-mle/checks/test_mle.py", checks)
+        (checks / "conftest.py").write_text(NAIVE_CONFTEST)
+    students = sorted(cohort.iterdir())[:sample]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(checks)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda s: timed([*command, "--kata-file", str(s / "mle.py")], cwd=work), students))
+    return (time.perf_counter() - started) / len(students)
+
+
+def otter_available() -> bool:
+    return shutil.which("otter") is not None
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cohort", type=int, default=200)
+    parser.add_argument("--large", type=int, default=2000)
+    parser.add_argument("--naive-sample", type=int, default=40)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kata-bench-"))
+    try:
+        report(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(args, work: Path) -> None:
+    solution = ROOT / "solutions/10.2-mle/mle.py"
+    imports, checks = [], []
+    for _ in range(args.runs):
+        imports.append(timed([sys.executable, "-c", "import numpy, scipy.optimize, scipy.stats"]))
+        checks.append(timed([*KATA, "check", "10.2", "--file", str(solution)]))
+    print(f"1. kata check vs import ({args.runs} runs, medians)")
+    print(f"   python -c 'import numpy, scipy.optimize, scipy.stats'   {median(imports):7.3f} s")
+    print(f"   kata check 10.2 --file <solution>                       {median(checks):7.3f} s"
+          f"   ratio {median(checks) / median(imports):.2f} (target <= 1.25)")
+
+    cohort = build_cohort(work / "cohort", args.cohort)
+    runs = [grade_run(cohort, work / "g.csv") for _ in range(args.runs)]
+    kata_rate = args.cohort / median(t for t, _ in runs)
+    naive = [naive_run(cohort, args.naive_sample, work) for _ in range(args.runs)]
+    naive_rate = 1 / median(naive)
+    print(f"\n2. grading {args.cohort} submissions, 2 at a time ({args.runs} runs, medians)")
+    print(f"   naive: fresh pytest per submission ({args.naive_sample} sampled)  {naive_rate:7.2f} submissions/s")
+    print(f"   kata grade --jobs 2 (full sandbox)                     {kata_rate:7.2f} submissions/s"
+          f"   ratio {kata_rate / naive_rate:.1f}x (target >= 30)")
+    if otter_available():
+        print("   otter-grader is installed but its assignment format differs; not run by this script")
+    else:
+        print("   otter-grader: not installed, not measured")
+
+    large = build_cohort(work / "large", args.large)
+    large_runs = [grade_run(large, work / "large.csv") for _ in range(max(1, args.runs // 2))]
+    small_s = median(t for t, _ in runs) / args.cohort
+    large_s = median(t for t, _ in large_runs) / args.large
+    small_mem = median(m for _, m in runs) / 2**20
+    large_mem = median(m for _, m in large_runs) / 2**20
+    print(f"\n3. scaling, {args.cohort} -> {args.large} submissions")
+    print(f"   seconds per submission   {small_s * 1000:7.2f} ms -> {large_s * 1000:7.2f} ms"
+          f"   change {100 * (large_s / small_s - 1):+.1f}% (target within 15%)")
+    print(f"   peak memory of the run   {small_mem:7.1f} MiB -> {large_mem:7.1f} MiB"
+          f"   change {100 * (large_mem / small_mem - 1):+.1f}% (target within 15%)")
+
+
+if __name__ == "__main__":
+    main()
