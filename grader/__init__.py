@@ -5,3 +5,17 @@ scoring stay in the trusted process (:mod:`grader.runner`).
 """
 
 __version__ = "0.1.0"
+
+
+def check(kata_id: str, **options):
+    """Grade a kata from a notebook: ``from grader import check; check("10.2")``.
+
+    See :func:`grader.notebook.check`; imported lazily so ``import grader`` stays light.
+    """
+    import inspect
+
+    from .notebook import check as notebook_check
+
+    if "file" not in options and "namespace" not in options:
+        options["namespace"] = inspect.currentframe().f_back.f_globals
+    return notebook_check(kata_id, **options)

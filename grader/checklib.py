@@ -109,13 +109,70 @@ def array(value, shape: tuple) -> np.ndarray:
 
 
 def close(actual: float, expected: float, *, rtol: float = 1e-7, atol: float = 1e-9,
-          what: str = "") -> None:
-    """Fail unless ``actual`` is within tolerance of ``expected`` (infinities must match)."""
+          what: str = "", n: int | None = None, offsets: dict | None = None) -> None:
+    """Fail unless ``actual`` is within tolerance of ``expected`` (infinities must match).
+
+    A failure names a recognisable relation when there is one (see
+    :func:`relation`); ``n`` (the data size) and ``offsets`` (named constants,
+    e.g. ``{"n/2·ln(2π)": ...}``) let it recognise more.
+    """
     if _close(actual, expected, rtol, atol):
         return
     label = f"{what} " if what else ""
+    found = relation(actual, expected, n=n, offsets=offsets)
     raise CheckFailure(f"{label}{fmt(actual, expected)}, expected {fmt(expected, actual)}"
-                       f"{_error_note(actual, expected)}")
+                       f"{_error_note(actual, expected)}{': ' + found if found else ''}")
+
+
+def close_values(actual: tuple, expected: tuple, names: tuple, only: tuple = (), **tolerances) -> None:
+    """Compare several returned values; a failure notices values returned in the wrong order.
+
+    ``only``: the names this check judges (default all); the others are looked
+    at only to recognise a swapped order.
+    """
+    judged = [i for i, name in enumerate(names) if not only or name in only]
+    if all(_close(actual[i], expected[i], tolerances.get("rtol", 1e-7), tolerances.get("atol", 1e-9))
+           for i in judged):
+        return
+    if len(actual) == 2 and all(_close(a, e, 1e-6, 1e-9) for a, e in zip(actual[::-1], expected)):
+        raise CheckFailure(f"({', '.join(fmt(a) for a in actual)}), expected "
+                           f"({', '.join(fmt(e) for e in expected)}): the values are swapped; "
+                           f"return ({', '.join(names)}) in that order")
+    for i in judged:
+        close(actual[i], expected[i], what=names[i], **tolerances)
+
+
+def relation(actual: float, expected: float, n: int | None = None, offsets: dict | None = None) -> str:
+    """Words for how ``actual`` relates to ``expected``, or "" when nothing is recognised."""
+    actual, expected = float(actual), float(expected)
+    if math.isnan(actual):
+        return "nan where a finite value was expected" if math.isfinite(expected) else ""
+    if math.isinf(actual) and math.isfinite(expected):
+        return f"{fmt(actual)} where a finite value was expected (an overflow, or log(0)?)"
+    if not (math.isfinite(actual) and math.isfinite(expected)) or expected == 0:
+        return ""
+    if _near(actual, -expected):
+        return "the sign is flipped"
+    factors = {"2": 2.0, "1/2": 0.5}
+    if n and n > 1:
+        factors.update({"n": n, "1/n": 1 / n, "n/(n-1)": n / (n - 1), "(n-1)/n": (n - 1) / n,
+                        "sqrt(n/(n-1))": math.sqrt(n / (n - 1)), "sqrt((n-1)/n)": math.sqrt((n - 1) / n)})
+    for name, factor in factors.items():
+        if _near(actual, expected * factor):
+            return f"off by a factor of {name}"
+    if _near(actual, expected ** 2):
+        return "it is the square of the expected value"
+    if expected > 0 and _near(actual, math.sqrt(expected)):
+        return "it is the square root of the expected value"
+    for name, offset in (offsets or {}).items():
+        for sign, word in ((1, "+"), (-1, "-")):
+            if _near(actual, expected + sign * offset):
+                return f"off by the constant {word}{name}"
+    return ""
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-12)
 
 
 def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from . import cohort, launch, report, sandbox, verify as verify_mod, workspace
+from . import cohort, hints, launch, report, sandbox, verify as verify_mod, watch as watch_mod, workspace
 from .grading import Grader, new_seed
 from .manifest import SHIPPED, ManifestError
 
@@ -22,9 +24,15 @@ class KataError(click.ClickException):
 class Context:
     """What every command needs: the workspace root and its manifest, loaded lazily."""
 
-    def __init__(self, root_option: str | None):
+    def __init__(self, root_option: str | None, no_color: bool = False):
         self.root_option = root_option
+        self.no_color = no_color
         self._manifest = None
+
+    @property
+    def colour(self) -> bool | None:
+        """False to strip colour; None lets click decide (colour only on a terminal)."""
+        return False if self.no_color or os.environ.get("NO_COLOR") else None
 
     @property
     def manifest(self):
@@ -58,18 +66,15 @@ def entry() -> None:
     os._exit(code)
 
 
-def _colour() -> bool | None:
-    return False if os.environ.get("NO_COLOR") else None
-
-
 @click.group()
 @click.option("--root", type=click.Path(file_okay=False), default=None,
               help="Folder holding kata.yaml (default: search upwards; or set KATA_ROOT).")
+@click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR, or output that is not a terminal).")
 @click.version_option(package_name="kata")
 @click.pass_context
-def main(ctx, root):
+def main(ctx, root, no_color):
     """kata: numeric Python katas with hidden checks that run your code in isolation."""
-    ctx.obj = Context(root)
+    ctx.obj = Context(root, no_color)
 
 
 @main.command("list")
@@ -87,7 +92,22 @@ def _progress(entry: dict, max_score: float) -> str:
     last = f"last {report.points(entry.get('last_score', 0))}/{report.points(max_score)}"
     if entry.get("status") == "error":
         last = "last check: error"
-    return f"{last}, best {report.points(entry.get('best_score', 0))}"
+    state = "done" if entry.get("best_score", 0) >= max_score else "in progress"
+    return f"{state}: {last}, best {report.points(entry.get('best_score', 0))}"
+
+
+@main.command()
+@click.pass_obj
+def progress(obj: Context):
+    """Your status on each kata: not started, in progress (best score), done."""
+    state = workspace.State(obj.manifest.root)
+    done = 0
+    for kata in obj.manifest.katas:
+        line = _progress(state.get(kata.id), kata.max_score)
+        done += line.startswith("done")
+        colour = "green" if line.startswith("done") else ("yellow" if line.startswith("in") else None)
+        click.echo(f"{kata.id:<8} {kata.title:<40} " + click.style(line, fg=colour), color=obj.colour)
+    click.echo(f"{done} of {len(obj.manifest.katas)} katas done")
 
 
 @main.command()
@@ -108,14 +128,24 @@ def check(obj: Context, kata_id, file_path, as_json, verbose, seed):
         raise KataError(f"{path} does not exist{restore}")
     with Grader(obj.manifest) as grader:
         result = grader.grade(kata, path, new_seed() if seed is None else seed)
-    if path == kata.learner_path.resolve():
-        workspace.State(obj.manifest.root).record(kata.id, result.score, result.max_score, result.status)
+    _record(obj, kata, path, result)
     if as_json:
         click.echo(report.to_json(result))
     else:
-        for line in report.check_lines(result, verbose, style=click.style):
-            click.echo(line, color=_colour())
+        _show(obj, result, verbose)
     raise SystemExit(0 if result.full_marks else 1)
+
+
+def _record(obj: Context, kata, path: Path, result) -> None:
+    """Progress is kept for the learner's own file only."""
+    if Path(path).resolve() == kata.learner_path.resolve():
+        failed = list(dict.fromkeys(c.target for c in result.checks if not c.passed))
+        workspace.State(obj.manifest.root).record(kata.id, result.score, result.max_score, result.status, failed)
+
+
+def _show(obj: Context, result, verbose: bool) -> None:
+    for line in report.check_lines(result, verbose, style=click.style):
+        click.echo(line, color=obj.colour)
 
 
 @main.command("verify")
@@ -192,3 +222,87 @@ def doctor():
     for name, active, detail in sandbox.describe(plan, mode):
         click.echo(f"  [{'on ' if active else 'off'}] {name:<52} {detail}")
     click.echo(sandbox.summary(plan, mode))
+
+
+@main.command()
+@click.argument("kata_id", metavar="ID")
+@click.argument("function", required=False)
+@click.option("--level", type=click.IntRange(min=1), default=None, help="Show this level (if unlocked).")
+@click.pass_obj
+def hint(obj: Context, kata_id, function, level):
+    """Progressive hints for kata ID (for FUNCTION, or the first one failing)."""
+    kata = obj.kata(kata_id)
+    try:
+        available = hints.load(kata)
+    except ManifestError as exc:
+        raise KataError(str(exc)) from None
+    state = workspace.State(obj.manifest.root)
+    entry = state.get(kata.id)
+    target = function or hints.default_target(kata, entry, available)
+    if target not in available:
+        known = ", ".join(available) or "none"
+        raise KataError(f"kata {kata.id} has no hints for '{target}'; functions with hints: {known}")
+    unlocked = hints.unlock(entry, target, len(available[target]))
+    state.katas[kata.id] = entry
+    state.save()
+    if level is not None and level > unlocked:
+        click.echo(f"level {level} of {target} unlocks after another failed check of {target}: "
+                   f"fix what you can, run 'kata check {kata.id}', then ask again (level {unlocked} is unlocked)")
+        raise SystemExit(1)
+    shown = [level] if level else range(1, unlocked + 1)
+    for number in shown:
+        click.echo(f"{target}, hint {number}/{len(available[target])}: {available[target][number - 1]}")
+    if unlocked < len(available[target]) and not level:
+        click.echo(f"(the next hint unlocks after another failed check of {target})")
+
+
+@main.command()
+@click.argument("kata_id", metavar="ID")
+@click.pass_obj
+def reset(obj: Context, kata_id):
+    """Restore kata ID's stub as shipped, keeping your version as a backup."""
+    kata = obj.kata(kata_id)
+    for name in kata.files:
+        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
+        if working.exists() and working.read_bytes() == shipped.read_bytes():
+            click.echo(f"{working.relative_to(obj.manifest.root)} is already the stub as shipped")
+            continue
+        if working.exists():
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            backup = obj.manifest.root / workspace.STATE_DIR / "backups" / kata.id / f"{name}.{stamp}"
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(working, backup)
+            click.echo(f"saved your {name} as {backup.relative_to(obj.manifest.root)}")
+        workspace.write_atomic(working, shipped.read_text(encoding="utf-8"))
+        click.echo(f"restored {working.relative_to(obj.manifest.root)} as shipped")
+
+
+@main.command()
+@click.argument("kata_id", metavar="ID")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
+              help="Seconds between looks when polling.")
+@click.option("--max-checks", type=click.IntRange(min=1), default=None, hidden=True)
+@click.pass_obj
+def watch(obj: Context, kata_id, interval, max_checks):
+    """Check kata ID again every time you save your file."""
+    kata = obj.kata(kata_id)
+    watcher = watch_mod.Watcher(kata.learner_path, interval)
+    checks = 0
+    try:
+        with Grader(obj.manifest) as grader:
+            while True:
+                result = grader.grade(kata, kata.learner_path, new_seed())
+                _record(obj, kata, kata.learner_path, result)
+                if sys.stdout.isatty():
+                    click.clear()
+                _show(obj, result, verbose=False)
+                click.echo(f"watching {kata.learner_path.name} ({watcher.how}); Ctrl-C to stop", err=True)
+                sys.stdout.flush()
+                checks += 1
+                if max_checks and checks >= max_checks:
+                    return
+                watcher.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+    finally:
+        watcher.close()

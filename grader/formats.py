@@ -62,8 +62,7 @@ def to_junit(rows: list, kata: Kata) -> str:
                                  name=check.name, time="0")
             if not check.passed:
                 tag = "failure" if check.outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) else "error"
-                body = check.message + (f"\nhint: {check.hint}" if check.hint else "")
-                ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(body)
+                ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(failure_text(check))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
@@ -72,7 +71,7 @@ def to_gradescope(result: KataResult, kata: Kata) -> str:
     """Gradescope's ``results.json`` for one student."""
     tests = []
     for number, check in enumerate(result.checks, start=1):
-        output = check.message + (f"\nhint: {check.hint}" if check.hint else "") if not check.passed else ""
+        output = failure_text(check) if not check.passed else ""
         tests.append({"name": check.name, "number": f"1.{number}", "score": check.points,
                       "max_score": check.max_points, "status": "passed" if check.passed else "failed",
                       "output": output, "tags": [check.target], "visibility": "visible"})
@@ -99,12 +98,22 @@ def to_exercism(result: KataResult, kata: Kata) -> str:
                  "status": "pass" if check.passed else ("error" if check.outcome == Outcome.FAULT else "fail"),
                  "task_id": tasks.get(check.target, 0)}
         if not check.passed:
-            entry["message"] = check.message + (f"\nhint: {check.hint}" if check.hint else "")
+            entry["message"] = failure_text(check)
         if check.output:
             entry["output"] = _cap(check.output, EXERCISM_OUTPUT_CAP)
         tests.append(entry)
     status = "pass" if result.full_marks else "fail"
     return json.dumps({"version": 3, "status": status, "tests": tests}, indent=2, allow_nan=False) + "\n"
+
+
+def failure_text(check) -> str:
+    """What went wrong, why (a recognised misconception), and the hint."""
+    lines = [check.message]
+    if check.diagnosis:
+        lines.append(f"why: {check.diagnosis}")
+    if check.hint:
+        lines.append(f"hint: {check.hint}")
+    return "\n".join(lines)
 
 
 def feedback(result: KataResult) -> str:

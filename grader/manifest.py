@@ -79,6 +79,10 @@ class Kata:
         return self.solution_folder / self.files[0]
 
     @property
+    def misconception_folder(self) -> Path:
+        return self.folder / "misconceptions"
+
+    @property
     def module_name(self) -> str:
         return Path(self.files[0]).stem
 

@@ -29,6 +29,7 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
         lines += _output_block("printed while importing", result.output)
     if result.status == "error":
         lines.append(style(f"ERROR  {result.error}", fg="red", bold=True))
+    explained: set = set()
     for check in result.checks:
         mark = MARKS.get(check.outcome, "FAIL")
         colour = "green" if check.passed else ("magenta" if check.outcome == Outcome.INTERNAL else "red")
@@ -36,6 +37,9 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
         lines.append(head)
         if not check.passed:
             lines.append(f"      {check.message}")
+            if check.diagnosis and check.diagnosis not in explained:
+                explained.add(check.diagnosis)
+                lines.append(style(f"      why: {check.diagnosis}", fg="cyan"))
             if check.hint:
                 lines.append(style(f"      hint: {check.hint}", fg="yellow"))
         if verbose and check.output:

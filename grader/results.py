@@ -32,6 +32,8 @@ class CheckResult:
     outcome: str = Outcome.PASSED
     output: str = ""
     """What the learner's code printed during this check (capped)."""
+    diagnosis: str = ""
+    """The known mistake the learner's code behaves like, explained; empty if none."""
 
 
 @dataclass

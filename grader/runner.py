@@ -16,10 +16,11 @@ import inspect
 import re
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import diagnose
 from .checklib import CheckFailure
 from .manifest import Check, Kata
 from .results import CheckResult, Outcome
@@ -35,10 +36,11 @@ def check_rng(seed: int, name: str) -> np.random.Generator:
 
 @dataclass
 class CheckSuite:
-    """The loaded check functions of one kata."""
+    """The loaded check functions of one kata, and its misconceptions."""
 
     kata: Kata
     functions: dict
+    misconceptions: list = field(default_factory=list)
 
     @classmethod
     def load(cls, kata: Kata) -> "CheckSuite":
@@ -53,7 +55,7 @@ class CheckSuite:
             sys.path.remove(folder)
         functions = {k: v for k, v in vars(module).items()
                      if k.startswith("test_") and inspect.isfunction(v)}
-        return cls(kata, functions)
+        return cls(kata, functions, diagnose.load(kata.misconception_folder))
 
     def problems(self) -> list:
         """Disagreements between the check file and the manifest."""
@@ -75,10 +77,14 @@ class CheckSuite:
         proxy = LearnerProxy(session)
         outcome, message = self._outcome(check, proxy, seed)
         passed = outcome == Outcome.PASSED
+        found = None
+        if outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) and "not implemented yet" not in message:
+            found = diagnose.diagnose(self.misconceptions, check.target, proxy.log)
         return CheckResult(name=check.name, target=check.target, passed=passed,
                            points=check.points if passed else 0.0, max_points=check.points,
                            message=message, hint="" if passed else check.hint,
-                           outcome=outcome, output=session.take_output())
+                           outcome=outcome, output=session.take_output(),
+                           diagnosis=diagnose.explain(found) if found else "")
 
     def _outcome(self, check: Check, proxy: LearnerProxy, seed: int):
         function = self.functions.get(check.name)

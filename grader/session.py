@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import sys
 import threading
+from dataclasses import dataclass
 
 from .channel import ChannelClosed, ChannelTimeout
 from .limits import Limits
@@ -241,20 +242,42 @@ def _windows_watchdog(worker, timeout):
     return _Watchdog(worker, timeout) if sys.platform == "win32" else None
 
 
+@dataclass
+class Call:
+    """One call a check made, and what came back: ``("ok", value)`` or ``("raised", exception)``."""
+
+    name: str
+    args: tuple
+    kwargs: dict
+    outcome: tuple = ("pending", None)
+
+
 class LearnerProxy:
     """``learner.name(*args)`` calls the learner's function ``name`` in the worker."""
 
     def __init__(self, session: LearnerSession):
         self._session = session
-        self.calls: list[str] = []
+        self.log: list[Call] = []
+
+    @property
+    def calls(self) -> list:
+        """Readable forms of the calls made so far."""
+        return [describe_call(c.name, c.args, c.kwargs) for c in self.log]
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
 
         def call(*args, **kwargs):
-            self.calls.append(describe_call(name, args, kwargs))
-            return self._session.call(name, args, kwargs)
+            record = Call(name, args, kwargs)
+            self.log.append(record)
+            try:
+                value = self._session.call(name, args, kwargs)
+            except LearnerError as exc:
+                record.outcome = ("raised", exc)
+                raise
+            record.outcome = ("ok", value)
+            return value
 
         call.__name__ = name
         return call

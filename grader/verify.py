@@ -10,6 +10,7 @@ the reference solution scores full marks with several seeds. Folders under
 from __future__ import annotations
 
 import ast
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +63,14 @@ def _verify_kata(kata: Kata, grader: Grader) -> KataVerdict:
         verdict.problems.append(f"{kata.check_file.name} cannot be imported: {type(exc).__name__}: {exc}")
         return verdict
     verdict.problems += suite.problems()
+    verdict.problems += [f"misconception '{m.name}' targets '{m.target}', which the stub does not define"
+                         for m in suite.misconceptions if m.target not in kata.targets]
     _check_targets(kata, verdict)
     if verdict.problems:
         return verdict
     _check_stub_scores_zero(kata, grader, verdict)
     _check_solution_full_marks(kata, grader, verdict)
+    _check_misconceptions(kata, grader, suite, verdict)
     _check_working_copy(kata, verdict)
     return verdict
 
@@ -109,6 +113,30 @@ def _check_solution_full_marks(kata: Kata, grader: Grader, verdict: KataVerdict)
                                         f"{result.seed}: {check.message}")
         if not result.full_marks:
             return
+
+
+def with_misconception(kata: Kata, misconception, folder: Path) -> Path:
+    """A learner file: the reference solution with one function replaced by a misconception."""
+    path = folder / kata.files[0]
+    source = (kata.misconception_folder / f"{misconception.name}.py").read_text(encoding="utf-8")
+    path.write_text(kata.solution_path.read_text(encoding="utf-8") + "\n\n" + source, encoding="utf-8")
+    return path
+
+
+def _check_misconceptions(kata: Kata, grader: Grader, suite, verdict: KataVerdict) -> None:
+    """Each misconception fails a check of its function, no other, and is recognised."""
+    with tempfile.TemporaryDirectory() as folder:
+        for item in suite.misconceptions:
+            result = grader.grade(kata, with_misconception(kata, item, Path(folder)), new_seed())
+            failed = [c for c in result.checks if not c.passed]
+            where = f"misconception '{item.name}' (seed {result.seed})"
+            if not failed:
+                verdict.problems.append(f"{where} passes every check of {item.target}: the checks are too weak")
+            elif any(c.target != item.target for c in failed):
+                others = sorted({c.target for c in failed} - {item.target})
+                verdict.problems.append(f"{where} also fails checks of {', '.join(others)}")
+            elif not any(f"[misconception: {item.name}]" in c.diagnosis for c in failed):
+                verdict.problems.append(f"{where} fails its checks but the diagnosis does not recognise it")
 
 
 def _check_working_copy(kata: Kata, verdict: KataVerdict) -> None:

@@ -84,13 +84,26 @@ class State:
         entry = self.katas.get(kata_id)
         return entry if isinstance(entry, dict) else {}
 
-    def record(self, kata_id: str, score: float, max_score: float, status: str) -> None:
+    def record(self, kata_id: str, score: float, max_score: float, status: str,
+               failed_targets: list = ()) -> None:
+        """Remember a check of the learner's file: scores, and which functions failed."""
         entry = self.get(kata_id)
         best = max(score, entry.get("best_score", 0.0)) if status == "graded" else entry.get("best_score", 0.0)
+        failures = entry.get("failures") if isinstance(entry.get("failures"), dict) else {}
+        for target in failed_targets:
+            failures[target] = int(failures.get(target, 0)) + 1
         entry.update(last_score=score, best_score=best, max_score=max_score, status=status,
+                     failed_targets=list(failed_targets), failures=failures,
                      checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         self.katas[kata_id] = entry
         self.save()
+
+    def progress(self, kata_id: str, max_score: float) -> str:
+        """``not started``, ``in progress`` or ``done``."""
+        entry = self.get(kata_id)
+        if not entry:
+            return "not started"
+        return "done" if entry.get("best_score", 0.0) >= max_score else "in progress"
 
     def save(self) -> None:
         text = json.dumps({"format_version": STATE_VERSION, "katas": self.katas}, indent=2)

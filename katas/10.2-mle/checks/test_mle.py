@@ -15,7 +15,8 @@ import math
 import numpy as np
 from scipy import optimize, special, stats
 
-from grader.checklib import CheckFailure, array, close, close_array, fmt, memo, number, numbers, raises
+from grader.checklib import (CheckFailure, array, close, close_array, close_values, fmt, memo, number, numbers,
+                             raises)
 
 # A fit is accepted when the likelihood it reaches is within this many nats of
 # the maximum: about 0.05 standard errors from the MLE, far finer than
@@ -173,7 +174,8 @@ def test_binomial_log_likelihood_matches_scipy(learner, rng):
         heads = int(rng.integers(1, n))
         p = float(rng.uniform(0.02, 0.98))
         got = number(learner.binomial_log_likelihood(p, heads, n))
-        close(got, _binomial_ll(p, heads, n), rtol=1e-9)
+        close(got, _binomial_ll(p, heads, n), rtol=1e-9,
+              offsets={"ln C(n, heads), the binomial coefficient": math.log(math.comb(n, heads))})
 
 
 def test_binomial_log_likelihood_array_of_p(learner, rng):
@@ -219,23 +221,22 @@ def _gaussian_params(rng):
 def test_gaussian_mle_mean(learner, rng):
     mu, sigma = _gaussian_params(rng)
     data = _gaussian_sample(rng, int(rng.integers(30, 200)), mu, sigma)
-    got_mu, _ = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close(got_mu, mu, rtol=1e-9, what="mu")
+    got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
+    close_values(got, (mu, sigma), ("mu", "sigma"), only=("mu",), rtol=1e-9, n=data.size)
 
 
 def test_gaussian_mle_sigma_divides_by_n(learner, rng):
     mu, sigma = _gaussian_params(rng)
     data = _gaussian_sample(rng, int(rng.integers(5, 13)), mu, sigma)
-    _, got_sigma = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close(got_sigma, sigma, rtol=1e-9, what="sigma")
+    got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
+    close_values(got, (mu, sigma), ("mu", "sigma"), only=("sigma",), rtol=1e-9, n=data.size)
 
 
 def test_gaussian_mle_agrees_with_scipy(learner, rng):
     data = rng.normal(*_gaussian_params(rng), int(rng.integers(20, 300)))
     mu, sigma = stats.norm.fit(data)
     got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close(got[0], mu, rtol=1e-9, what="mu")
-    close(got[1], sigma, rtol=1e-9, what="sigma")
+    close_values(got, (mu, sigma), ("mu", "sigma"), rtol=1e-9, n=data.size)
 
 
 def test_gaussian_mle_rejects_empty_data(learner):
@@ -244,19 +245,26 @@ def test_gaussian_mle_rejects_empty_data(learner):
 
 # --- gaussian_log_likelihood ----------------------------------------------------
 
+def _gaussian_constants(n, sigma):
+    return {"n/2·ln(2π) (the 2π term)": n / 2 * math.log(2 * math.pi),
+            "n/2·ln(σ), from ln(2πσ) instead of ln(2πσ²)": n / 2 * math.log(sigma)}
+
+
 def test_gaussian_log_likelihood_matches_scipy(learner, rng):
     for _ in range(2):
         mu, sigma = float(rng.uniform(-10, 10)), float(rng.uniform(1.5, 5.0))
         data = rng.normal(mu + rng.normal(), sigma, int(rng.integers(20, 100)))
         got = number(learner.gaussian_log_likelihood(mu, sigma, data))
-        close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9)
+        close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9, n=data.size,
+              offsets=_gaussian_constants(data.size, sigma))
 
 
 def test_gaussian_log_likelihood_narrow(learner, rng):
     mu, sigma = float(rng.uniform(-3, 3)), float(rng.uniform(0.05, 0.5))
     data = rng.normal(mu, sigma, int(rng.integers(5, 40)))
     got = number(learner.gaussian_log_likelihood(mu, sigma, data))
-    close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9)
+    close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9, n=data.size,
+          offsets=_gaussian_constants(data.size, sigma))
 
 
 def test_gaussian_log_likelihood_rejects_bad_sigma(learner, rng):
@@ -294,14 +302,16 @@ def test_linear_regression_nll_matches_scipy(learner, rng):
     X, y = _linear_data(rng)
     params = np.array([rng.normal(0, 2), rng.normal(0, 2), _nonzero_log_sigma(rng)])
     got = number(learner.linear_regression_nll(params, X, y))
-    close(got, _linear_nll(params, X, y), rtol=1e-9)
+    close(got, _linear_nll(params, X, y), rtol=1e-9, n=y.size,
+          offsets={"n/2·ln(2π) (the 2π term)": y.size / 2 * math.log(2 * math.pi)})
 
 
 def test_linear_regression_nll_tuple_params(learner, rng):
     X, y = _linear_data(rng)
     params = (float(rng.normal(0, 2)), float(rng.normal(0, 2)), _nonzero_log_sigma(rng))
     got = number(learner.linear_regression_nll(params, X, y))
-    close(got, _linear_nll(params, X, y), rtol=1e-9)
+    close(got, _linear_nll(params, X, y), rtol=1e-9, n=y.size,
+          offsets={"n/2·ln(2π) (the 2π term)": y.size / 2 * math.log(2 * math.pi)})
 
 
 def test_linear_regression_nll_rejects_mismatched_lengths(learner, rng):
@@ -370,7 +380,7 @@ def test_logistic_nll_matches_scipy(learner, rng):
     X, y = _logistic_data(rng)
     w, b = float(rng.uniform(-3, 3)), _away_from_zero(rng, 0.5, 2.0)
     got = number(learner.logistic_nll(np.array([w, b]), X, y))
-    close(got, _logistic_reference(w, b, X, y), rtol=1e-9)
+    close(got, _logistic_reference(w, b, X, y), rtol=1e-9, n=y.size)
 
 
 def test_logistic_nll_large_z(learner, rng):

@@ -1,0 +1,81 @@
+"""``from grader import check; check("10.2")`` in a notebook.
+
+Grades the learner file of a kata, or the functions defined in the notebook
+(the caller's namespace) when it defines any of the kata's functions, and
+shows the same report as ``kata check``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tempfile
+import types
+from pathlib import Path
+
+from . import report, workspace
+from .grading import Grader, new_seed
+
+
+class Report:
+    """What ``check`` returns: the result, shown as the terminal report."""
+
+    def __init__(self, result):
+        self.result = result
+        self.text = "\n".join(report.check_lines(result, verbose=True))
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.text)}</pre>"
+
+
+def check(kata_id: str, file=None, namespace: dict | None = None, seed: int | None = None, root=None) -> Report:
+    """Grade kata ``kata_id``; see the module docstring."""
+    manifest = workspace.load_manifest(workspace.find_root(root))
+    kata = manifest.get(kata_id)
+    if kata is None:
+        raise ValueError(f"no kata '{kata_id}' in kata.yaml")
+    if namespace is None and file is None:
+        namespace = inspect.currentframe().f_back.f_globals
+    with tempfile.TemporaryDirectory() as folder, Grader(manifest) as grader:
+        path = Path(file) if file else _module_from(namespace, kata, Path(folder)) or kata.learner_path
+        result = grader.grade(kata, path, new_seed() if seed is None else seed)
+    return Report(result)
+
+
+def _module_from(namespace: dict, kata, folder: Path):
+    """A learner file written from the notebook's functions, or None if it defines none."""
+    wanted = [name for name in kata.targets if inspect.isfunction(namespace.get(name))]
+    if not wanted:
+        return None
+    lines, seen = [], set()
+    for name in _with_helpers(namespace, wanted):
+        value = namespace[name]
+        if isinstance(value, types.ModuleType):
+            lines.insert(0, f"import {value.__name__} as {name}")
+        elif value.__module__ != namespace.get("__name__"):
+            lines.insert(0, f"from {value.__module__} import {value.__name__} as {name}")
+        elif name not in seen:
+            seen.add(name)
+            lines.append(inspect.getsource(value))
+    path = folder / kata.files[0]
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _with_helpers(namespace: dict, names: list) -> list:
+    """``names`` plus the functions and modules of the namespace they use, transitively."""
+    order, stack = [], list(names)
+    while stack:
+        name = stack.pop(0)
+        if name in order:
+            continue
+        order.append(name)
+        value = namespace.get(name)
+        if inspect.isfunction(value) and value.__module__ == namespace.get("__name__"):
+            stack += [n for n in value.__code__.co_names
+                      if inspect.isfunction(namespace.get(n)) or isinstance(namespace.get(n), types.ModuleType)]
+    return order

@@ -1,0 +1,186 @@
+"""The learner's experience: diagnoses, numbers that explain, hint, reset, progress, watch, notebook."""
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SUBMISSIONS
+from grader import checklib, diagnose, verify
+from grader.cli import main
+
+MISCONCEPTIONS = sorted(p.stem for p in (REPO / "katas/10.2-mle/misconceptions").glob("*.py"))
+
+
+def run(ws, *args, **kwargs):
+    return CliRunner().invoke(main, ["--root", str(ws), *args], **kwargs)
+
+
+def test_kata_ships_at_least_ten_misconceptions():
+    assert len(MISCONCEPTIONS) >= 10
+
+
+@pytest.mark.parametrize("name", MISCONCEPTIONS)
+def test_each_misconception_is_recognised_and_explained(ws, kata, name, tmp_path):
+    """The learner submits exactly that mistake and sees exactly that explanation."""
+    item = next(m for m in diagnose.load(kata.misconception_folder) if m.name == name)
+    path = verify.with_misconception(kata, item, tmp_path)
+    result = run(ws, "check", "10.2", "--file", str(path), "--json", "--seed", "21")
+    data = json.loads(result.output)
+    failed = [c for c in data["checks"] if not c["passed"]]
+    assert failed and {c["target"] for c in failed} == {item.target}
+    assert any(c["diagnosis"] == diagnose.explain(item) for c in failed)
+    assert all(c["diagnosis"] in ("", diagnose.explain(item)) for c in failed)
+    text = run(ws, "check", "10.2", "--file", str(path), "--seed", "21").output
+    assert text.count(f"why: {item.explanation}") == 1
+
+
+def test_correct_code_and_unknown_mistakes_get_no_diagnosis(ws):
+    for name in ("correct_scipy", "integer_division"):
+        data = json.loads(run(ws, "check", "10.2", "--file", str(SUBMISSIONS / f"{name}.py"), "--json").output)
+        assert all(c["diagnosis"] == "" for c in data["checks"] if c["passed"])
+    weird = json.loads(run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "swapped_binomial_args.py"),
+                           "--json").output)
+    assert all(c["diagnosis"] == "" for c in weird["checks"])
+
+
+@pytest.mark.parametrize("actual, expected, options, words", [
+    (-3.5, 3.5, {}, "the sign is flipped"),
+    (7.0, 3.5, {}, "off by a factor of 2"),
+    (3.5 * 10 / 9, 3.5, {"n": 10}, "off by a factor of n/(n-1)"),
+    (3.5 * math.sqrt(10 / 9), 3.5, {"n": 10}, "off by a factor of sqrt(n/(n-1))"),
+    (0.35, 3.5, {"n": 10}, "off by a factor of 1/n"),
+    (12.25, 3.5, {}, "it is the square of the expected value"),
+    (float("nan"), 3.5, {}, "nan where a finite value was expected"),
+    (float("inf"), 750.0, {}, "inf where a finite value was expected (an overflow, or log(0)?)"),
+    (3.5 + 9.189, 3.5, {"offsets": {"n/2·ln(2π)": 9.189}}, "off by the constant +n/2·ln(2π)"),
+    (3.6, 3.5, {"n": 10}, ""),
+])
+def test_failed_comparisons_name_recognisable_relations(actual, expected, options, words):
+    assert checklib.relation(actual, expected, **options) == words
+    with pytest.raises(checklib.CheckFailure) as caught:
+        checklib.close(actual, expected, **options)
+    assert caught.value.detail.endswith(words) and "expected" in caught.value.detail
+
+
+def test_swapped_values_are_named():
+    with pytest.raises(checklib.CheckFailure, match="the values are swapped; return \\(mu, sigma\\)"):
+        checklib.close_values((2.0, 5.0), (5.0, 2.0), ("mu", "sigma"))
+    checklib.close_values((5.0, 9.0), (5.0, 2.0), ("mu", "sigma"), only=("mu",))  # sigma not judged
+
+
+def test_array_failures_name_the_worst_element():
+    with pytest.raises(checklib.CheckFailure, match=r"1 of 3 elements wrong; worst at \[2\]: -inf, expected -3"):
+        checklib.close_array(checklib.array([0.0, -1.0, -math.inf], (3,)), checklib.array([0.0, -1.0, -3.0], (3,)))
+    with pytest.raises(checklib.CheckFailure, match=r"shape \(2,\); expected shape \(3,\)"):
+        checklib.array([1.0, 2.0], (3,))
+
+
+def test_hints_unlock_one_level_per_failed_check(ws):
+    first = run(ws, "hint", "10.2", "gaussian_mle")
+    assert first.exit_code == 0
+    assert first.output.startswith("gaussian_mle, hint 1/3: ")
+    assert "hint 2/3" not in first.output
+    locked = run(ws, "hint", "10.2", "gaussian_mle", "--level", "2")
+    assert locked.exit_code == 1 and "unlocks after another failed check of gaussian_mle" in locked.output
+    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "katas/10.2-mle/mle.py")
+    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "katas/10.2-mle/")
+    run(ws, "check", "10.2")
+    second = run(ws, "hint", "10.2")  # the function that failed last is the default
+    assert "gaussian_mle, hint 1/3" in second.output and "gaussian_mle, hint 2/3" in second.output
+    assert run(ws, "hint", "10.2", "gaussian_mle", "--level", "2").exit_code == 0
+    again = run(ws, "hint", "10.2", "gaussian_mle")
+    assert "hint 3/3" not in again.output  # no new failed check since level 2 unlocked
+
+
+def test_hint_for_unknown_function_is_a_usage_error(ws):
+    result = run(ws, "hint", "10.2", "no_such_function")
+    assert result.exit_code == 2 and "has no hints for 'no_such_function'" in result.output
+
+
+def test_reset_restores_the_stub_and_keeps_a_backup(ws):
+    learner = ws / "katas/10.2-mle/mle.py"
+    learner.write_text("def binomial_mle(heads, n):\n    return heads / n  # my work\n")
+    result = run(ws, "reset", "10.2")
+    assert result.exit_code == 0
+    assert learner.read_text() == (ws / "katas/10.2-mle/.shipped/mle.py").read_text()
+    backups = list((ws / ".kata/backups/10.2").iterdir())
+    assert len(backups) == 1 and "# my work" in backups[0].read_text()
+    assert "already the stub as shipped" in run(ws, "reset", "10.2").output
+    assert len(list((ws / ".kata/backups/10.2").iterdir())) == 1
+
+
+def test_progress_goes_from_not_started_to_done(ws):
+    assert "not started" in run(ws, "progress").output
+    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "katas/10.2-mle/mle.py")
+    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "katas/10.2-mle/")
+    run(ws, "check", "10.2")
+    assert "in progress: last 30/32, best 30" in run(ws, "progress").output
+    shutil.copy(ws / "solutions/10.2-mle/mle.py", ws / "katas/10.2-mle/mle.py")
+    run(ws, "check", "10.2")
+    done = run(ws, "progress").output
+    assert "done: last 32/32, best 32" in done and done.splitlines()[-1] == "1 of 1 katas done"
+    assert "done: last 32/32" in run(ws, "list").output
+
+
+def test_colour_only_when_wanted(ws, monkeypatch):
+    coloured = run(ws, "check", "10.2", color=True)
+    assert "\x1b[" in coloured.output
+    assert "\x1b[" not in run(ws, "--no-color", "check", "10.2", color=True).output
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(ws, "check", "10.2", color=True).output
+    assert "\x1b[" not in run(ws, "check", "10.2").output  # not a terminal
+
+
+def test_watch_rechecks_after_a_real_edit(ws):
+    learner = ws / "katas/10.2-mle/mle.py"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "--root", str(ws), "watch", "10.2", "--max-checks", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    while not any(line.startswith("score ") for line in lines):
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read()
+        lines.append(line)
+    assert "score 0/32" in lines[-1]
+    time.sleep(0.3)
+    learner.write_text((ws / "solutions/10.2-mle/mle.py").read_text())
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "score 32/32  all checks pass" in out
+    assert "watching mle.py (file events (inotify))" in err or "polling" in err
+
+
+NOTEBOOK_CELL = """\
+import numpy as np
+from scipy.optimize import minimize
+
+def gaussian_mle(data):
+    if len(data) == 0:
+        raise ValueError("empty")
+    return _mean(data), np.std(data)
+
+def _mean(data):
+    return float(np.mean(data))
+"""
+
+
+def test_notebook_check_grades_functions_defined_in_the_notebook(ws, monkeypatch):
+    import linecache
+
+    monkeypatch.chdir(ws)
+    # IPython keeps each cell's source in linecache, which is how inspect finds it
+    linecache.cache["<cell-1>"] = (len(NOTEBOOK_CELL), None, NOTEBOOK_CELL.splitlines(True), "<cell-1>")
+    namespace = {"__name__": "__main__"}
+    exec(compile(NOTEBOOK_CELL, "<cell-1>", "exec"), namespace)
+    from grader import check
+
+    shown = check("10.2", namespace=namespace, seed=4)
+    assert {c.target for c in shown.result.checks if c.passed} == {"gaussian_mle"}
+    assert "score 4/32" in repr(shown) and shown._repr_html_().startswith("<pre>")
+    assert check("10.2", file=str(ws / "solutions/10.2-mle/mle.py")).result.score == 32
