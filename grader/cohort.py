@@ -86,7 +86,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     """Grade every submission (reusing unchanged journaled results); return the rows."""
     journal = Journal(journal_path(manifest, kata, submissions))
     seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
-    journal.start(seed)
+    journal.start(seed, fresh=force)
     checks = kata_digest(kata, seed)
     run = CohortRun(kata, seed)
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
@@ -104,6 +104,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
                 journal.append(sub.student, sub.digest, checks, results[sub.student])
             else:
                 pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest})
+        journal.entries.clear()  # students no longer in the folder
         if pending:
             _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, progress_stream)
             run.graded = len(pending)

@@ -57,8 +57,12 @@ class Journal:
                 self.entries[record["student"]] = record
 
     def lookup(self, student: str, digest: str, checks: str) -> KataResult | None:
-        """The journaled result, if the submission and the checks are unchanged."""
-        record = self.entries.get(student)
+        """The journaled result, if the submission and the checks are unchanged.
+
+        Each entry is handed out once and then released: a cohort's results
+        are held by the caller, not twice.
+        """
+        record = self.entries.pop(student, None)
         if not record or record.get("digest") != digest or record.get("checks") != checks:
             return None
         try:
@@ -66,9 +70,9 @@ class Journal:
         except (KeyError, TypeError):
             return None
 
-    def start(self, seed: int) -> None:
-        """Begin a journal (or a fresh one, when the seed changed)."""
-        if self.seed != seed:
+    def start(self, seed: int, fresh: bool = False) -> None:
+        """Begin a journal; a fresh one when the seed changed or ``fresh`` is asked."""
+        if self.seed != seed or fresh:
             self.seed = seed
             self.entries = {}
             self._torn = False
@@ -77,7 +81,6 @@ class Journal:
 
     def append(self, student: str, digest: str, checks: str, result: KataResult) -> None:
         record = {"student": student, "digest": digest, "checks": checks, "result": result.to_dict()}
-        self.entries[student] = record
         line = json.dumps(record, allow_nan=False, default=str) + "\n"
         if self._torn:  # end the line a crash cut short, so this one stands alone
             line = "\n" + line

@@ -1,11 +1,13 @@
 """Starting worker processes: a pre-warmed fork server, or a fresh subprocess.
 
-The fork server is a process forked from the trusted one *before* any check or
-reference solution is loaded, after the heavy libraries are imported. It never
-runs learner code itself: for each worker it forks a child that closes every
-inherited descriptor but its channel, applies its limits and imports the
-learner module. Forking costs milliseconds where a fresh interpreter that
-imports numpy and scipy costs the better part of a second.
+The fork server is a fresh interpreter (``python -m grader.launch``) that
+imports the heavy libraries and nothing of the trusted side: no manifest, no
+checks, no solutions, no results. It never runs learner code itself: for each
+worker it forks a child that closes every inherited descriptor but its
+channel, isolates itself (:mod:`grader.sandbox`) and imports the learner
+module. Forking costs milliseconds where a fresh interpreter that imports numpy
+and scipy costs the better part of a second. For ``--jobs N`` the first fork
+server is cloned (forked) N-1 times.
 
 Where ``fork`` is unavailable or unsafe (Windows, macOS) each worker is a new
 ``python -m grader.worker`` subprocess instead. ``KATA_WORKER=fork|spawn``

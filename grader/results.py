@@ -5,6 +5,7 @@ Every output (terminal text, JSON, gradebooks) is a renderer of these records.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass, field
 
 
@@ -67,7 +68,7 @@ class KataResult:
 
     @classmethod
     def from_dict(cls, data: dict) -> "KataResult":
-        checks = [CheckResult(**c) for c in data.get("checks", [])]
+        checks = [CheckResult(**{k: _shared(k, v) for k, v in c.items()}) for c in data.get("checks", [])]
         fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration")
                   if k in data}
         return cls(checks=checks, **fields)
@@ -78,6 +79,14 @@ class KataResult:
         for check in self.checks:
             totals[check.target] = totals.get(check.target, 0.0) + check.points
         return totals
+
+
+_REPEATED = ("name", "target", "hint", "outcome", "diagnosis")
+
+
+def _shared(key: str, value):
+    """One copy of the strings every result repeats (a cohort holds thousands of results)."""
+    return sys.intern(value) if key in _REPEATED and isinstance(value, str) else value
 
 
 def error_result(kata_id: str, max_score: float, message: str, seed=None, output="") -> KataResult:
