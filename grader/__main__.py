@@ -1,5 +1,5 @@
 """``python -m grader`` runs the ``kata`` command."""
 
-from .cli import entry
+from .early import main
 
-entry()
+main()

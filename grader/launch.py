@@ -26,6 +26,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+from . import early
 from . import limits as limits_mod
 from . import sandbox, worker
 from .channel import Channel
@@ -155,13 +156,7 @@ class ForkServer:
 
     def ensure_started(self) -> None:
         if self._ctrl is None:
-            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            self._proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.launch", str(theirs.fileno()), *self.preload],
-                pass_fds=[theirs.fileno()], env=worker_environment(), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, start_new_session=True)
-            theirs.close()
-            self._ctrl = ours
+            self._ctrl, self._proc = early.take(self.preload) or early.spawn_fork_server(self.preload)
 
     def clone(self) -> "ForkServer":
         """Another fork server, forked from this pristine one."""
@@ -213,19 +208,8 @@ class ForkServer:
             self._ctrl = self._proc = None
 
 
-def worker_environment() -> dict:
-    """A minimal environment for learner code: no secrets of the trusted side."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
-            "PYTHONPATH", "VIRTUAL_ENV", "KATA_SANDBOX")
-    env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
-    env.update(single_thread_environment())
-    return env
-
-
-def single_thread_environment() -> dict:
-    """Numeric libraries must not start thread pools in processes that fork."""
-    return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                   "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+worker_environment = early.worker_environment
+single_thread_environment = early.single_thread_environment
 
 
 def _wait_exit(pidfd: int | None, grace: float) -> None:

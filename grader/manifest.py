@@ -12,9 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from .early import DEFAULT_PRELOAD
+
 FORMAT_VERSION = 1
 SHIPPED = ".shipped"
-DEFAULT_PRELOAD = ("numpy", "scipy.optimize", "scipy.stats", "scipy.special")
 
 
 class ManifestError(Exception):

@@ -201,3 +201,24 @@ def test_doctor_lists_protections(monkeypatch):
     fallback = CliRunner().invoke(main, ["doctor"])
     assert "workers: subprocess" in fallback.output
     assert "[off] private network" in fallback.output and "missing:" in fallback.output
+
+
+@pytest.mark.parametrize("args, command", [
+    (["check", "10.2"], "check"), (["--root", "check", "grade", "10.2"], "grade"),
+    (["--no-color", "watch", "10.2"], "watch"), (["--help"], ""), (["list"], "list"),
+])
+def test_entry_point_recognises_commands_that_need_workers(args, command):
+    from grader import early
+
+    assert early._command(args) == command
+
+
+def test_early_fork_server_is_adopted_only_for_the_default_preload():
+    from grader import early
+
+    early._started["server"] = early.spawn_fork_server(early.DEFAULT_PRELOAD)
+    assert early.take(("numpy",)) is None and early.take(early.DEFAULT_PRELOAD) is None
+    early._started["server"] = server = early.spawn_fork_server(early.DEFAULT_PRELOAD)
+    assert early.take(early.DEFAULT_PRELOAD) is server
+    server[0].close()
+    assert server[1].wait(timeout=30) == 0
