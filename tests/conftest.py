@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's own workspace, copies of it, and a grader."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,19 @@ def kata(manifest):
 def grader(manifest):
     with grading.Grader(manifest) as active:
         yield active
+
+
+def processes_with(token: str) -> list:
+    """Pids of the processes whose command line contains ``token``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if token.encode() in handle.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def copy_workspace(target: Path, **limits) -> Path:

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, processes_with
 from grader import sandbox
 
 PLAN = sandbox.probe()
@@ -67,18 +67,6 @@ def grade(fast_grader, kata, path):
 
 def lost(result):
     return {c.target for c in result.checks if not c.passed}
-
-
-def processes_of(token):
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if token.encode() in handle.read():
-                    found.append(entry)
-        except OSError:
-            pass
-    return found
 
 
 def no_zombies_of(pid):
@@ -215,7 +203,7 @@ def test_started_processes_do_not_outlive_the_call(fast_grader, kata, tmp_path):
         return False
     """, token=token)
     assert grade(fast_grader, kata, path).score == 32
-    assert processes_of(token) == []
+    assert processes_with(token) == []
     assert no_zombies_of(os.getpid())
 
 
@@ -265,7 +253,7 @@ def test_cpu_burning_thread_is_stopped_with_the_worker(fast_grader, kata, tmp_pa
     """, token=token)
     assert grade(fast_grader, kata, path).score == 32
     time.sleep(0.2)
-    assert processes_of(token) == []
+    assert processes_with(token) == []
 
 
 # --- changing the score -------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 import numpy as np
 import pytest
 
+from conftest import processes_with
 from grader import launch, sandbox
 from grader.codec import Opaque
 from grader.limits import Limits
@@ -112,18 +113,6 @@ def test_faults_fail_the_call_and_the_worker_is_replaced(learner, call, message)
     assert time.monotonic() - started < 5
     assert learner.counter() == 1  # a fresh worker: module state starts over
     assert learner.add(1, 2) == 3
-
-
-def processes_with(token):
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if token.encode() in handle.read():
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            pass
-    return found
 
 
 def gone(token, within=3.0):
