@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import inspect
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path

@@ -37,7 +37,7 @@ def worker_environment() -> dict:
 def spawn_fork_server(preload) -> tuple:
     """A fresh fork server process importing ``preload``; returns (control socket, process)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    proc = subprocess.Popen([sys.executable, "-m", "grader.launch", str(theirs.fileno()), *preload],
+    proc = subprocess.Popen([sys.executable, "-m", "grader.zygote", str(theirs.fileno()), *preload],
                             pass_fds=[theirs.fileno()], env=worker_environment(), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, start_new_session=True)
     theirs.close()

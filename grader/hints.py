@@ -8,7 +8,6 @@ was unlocked (counted by ``kata check``, kept in the state file).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 

@@ -1,6 +1,6 @@
 """Starting worker processes: a pre-warmed fork server, or a fresh subprocess.
 
-The fork server is a fresh interpreter (``python -m grader.launch``) that
+The fork server (:mod:`grader.zygote`) is a fresh interpreter that
 imports the heavy libraries and nothing of the trusted side: no manifest, no
 checks, no solutions, no results. It never runs learner code itself: for each
 worker it forks a child that closes every inherited descriptor but its
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from . import early
 from . import limits as limits_mod
-from . import sandbox, worker
+from . import worker
 from .channel import Channel
 
 
@@ -109,7 +109,7 @@ class SubprocessLauncher:
         channel = Channel(proc.stdout.fileno(), proc.stdin.fileno())
 
         def kill():
-            _kill_group(proc.pid)
+            kill_group(proc.pid)
             try:
                 proc.kill()
             except OSError:
@@ -182,7 +182,7 @@ class ForkServer:
         pidfd = fds[0] if fds else None
         fd = ours.detach()
         channel = Channel(fd, fd)
-        return WorkerProcess(pid, channel, lambda: _kill_forked(pid, pidfd),
+        return WorkerProcess(pid, channel, lambda: kill_forked(pid, pidfd),
                              lambda: self._status(pid, pidfd), lambda grace: _wait_exit(pidfd, grace),
                              lambda: self._forget(pid, pidfd))
 
@@ -218,7 +218,7 @@ def _wait_exit(pidfd: int | None, grace: float) -> None:
         select.select([pidfd], [], [], grace)
 
 
-def _kill_group(pid: int) -> None:
+def kill_group(pid: int) -> None:
     if os.name != "posix":
         return
     try:
@@ -227,130 +227,23 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def _kill_forked(pid: int, pidfd: int | None) -> None:
+def kill_forked(pid: int, pidfd: int | None) -> None:
     if pidfd is not None:
         try:
             signal.pidfd_send_signal(pidfd, signal.SIGKILL)
         except (ProcessLookupError, OSError):
             pass
-    _kill_group(pid)
-
-
-def zygote_main(argv) -> None:
-    """``python -m grader.launch FD MODULE...``: import, probe, then serve on FD."""
-    import importlib
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in argv[1:]:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-    ctrl = socket.socket(fileno=int(argv[0]))
-    try:
-        _zygote_loop(ctrl)
-    finally:
-        os._exit(0)  # nothing to flush; tearing down numpy and scipy costs ~0.1 s
-
-
-def _reap_ended(pids: set) -> None:
-    """Reap clones that have ended (workers are reaped by their status request)."""
-    for pid in list(pids):
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                pids.discard(pid)
-        except ChildProcessError:
-            pids.discard(pid)
-
-
-def _zygote_loop(ctrl: socket.socket) -> None:
-    plan = sandbox.probe()
-    live: set[int] = set()
-    clones: set[int] = set()
-    forgotten: set[int] = set()
-    try:
-        while True:
-            message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
-            if not message:
-                return
-            _reap_ended(clones)
-            _reap_ended(forgotten)
-            request = json.loads(message)
-            if request["op"] == "clone":
-                clone = os.fork()
-                if clone == 0:
-                    ctrl.close()
-                    ctrl = socket.socket(fileno=fds[0])
-                    live, clones, forgotten = set(), set(), set()
-                    continue
-                clones.add(clone)
-                os.close(fds[0])
-                ctrl.send(b"{}")
-            elif request["op"] == "spawn":
-                pid = _fork_worker(plan, fds[0], request)
-                live.add(pid)
-                os.close(fds[0])
-                pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
-                socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], pidfds)
-                for fd in pidfds:
-                    os.close(fd)
-            elif request["op"] == "forget":
-                live.discard(request["pid"])
-                forgotten.add(request["pid"])
-                _reap_ended(forgotten)
-            elif request["op"] == "status":
-                pid = request["pid"]
-                try:
-                    _, status = os.waitpid(pid, 0)
-                except ChildProcessError:
-                    status = None
-                live.discard(pid)
-                ctrl.send(json.dumps({"status": status}).encode())
-    finally:
-        for pid in live | forgotten:
-            _kill_group(pid)
-            _kill_forked(pid, None)
-
-
-def _fork_worker(plan, fd: int, request: dict) -> int:
-    pid = sandbox.fork(plan)
-    if pid:
-        return pid
-    try:
-        os.setsid()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.dup2(fd, 3)
-        os.closerange(4, _max_fd())
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for std in (0, 1, 2):
-            os.dup2(devnull, std)
-        os.close(devnull)
-        _minimal_environment()
-        path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]))
-        worker.serve(Channel(3, 3), path, request["module"], after_call)
-    finally:
-        os._exit(0)
+    kill_group(pid)
 
 
 def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
     """A subprocess worker (no fork server): minimal environment, limits, serve."""
-    _minimal_environment()
+    minimal_environment()
     limits_mod.apply(limits)
     worker.serve(channel, path, module_name)
 
 
-def _minimal_environment() -> None:
+def minimal_environment() -> None:
     environment = worker_environment()
     os.environ.clear()
     os.environ.update(environment)
-
-
-def _max_fd() -> int:
-    try:
-        return os.sysconf("SC_OPEN_MAX")
-    except (ValueError, OSError):
-        return 4096
-
-
-if __name__ == "__main__":
-    zygote_main(sys.argv[1:])

@@ -1,6 +1,5 @@
 """The worker boundary: data crossing, exceptions, deadlines, crashes, replacement."""
 
-import os
 import textwrap
 import time
 import uuid

@@ -4,7 +4,6 @@ Each wrong submission gets one function wrong; it must lose points on that
 function only, with every seed, and keep full marks everywhere else.
 """
 
-import signal
 import time
 
 import pytest
