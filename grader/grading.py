@@ -18,7 +18,7 @@ from pathlib import Path
 from . import launch, linux
 from .limits import Limits
 from .manifest import Kata, Manifest
-from .results import KataResult, error_result
+from .results import CheckResult, KataResult, Outcome, error_result
 from .runner import CheckSuite
 from .session import ImportFailed, LearnerSession
 
@@ -100,12 +100,22 @@ class Grader:
                 return error_result(kata.id, kata.max_score, f"could not import {exc}", seed,
                                     session.take_output())
             imported_output = session.take_output()
-            checks = [suite.run(check, session, seed) for check in kata.checks]
+            deadline = time.monotonic() + kata.submission_time_limit
+            checks = [suite.run(check, session, seed) if time.monotonic() < deadline
+                      else out_of_time(check, kata.submission_time_limit) for check in kata.checks]
         finally:
             session.close()
         score = float(sum(c.points for c in checks))
         return KataResult(kata=kata.id, score=score, max_score=kata.max_score, status="graded",
                           checks=checks, seed=seed, output=imported_output)
+
+
+def out_of_time(check, budget: float) -> CheckResult:
+    """A check not run because the submission used up its time budget."""
+    return CheckResult(name=check.name, target=check.target, passed=False, points=0.0,
+                       max_points=check.points, outcome=Outcome.FAULT, hint=check.hint,
+                       message=f"not run: this submission used up its {budget:g} s time budget "
+                               "(calls that hang use a whole time limit each)")
 
 
 def unreadable(path: Path) -> str | None:

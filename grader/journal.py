@@ -24,7 +24,7 @@ def kata_digest(kata: Kata, seed: int) -> str:
     digest = hashlib.sha256()
     digest.update(kata.check_file.read_bytes())
     digest.update(repr((kata.id, kata.files, kata.checks, kata.time_limit, kata.import_time_limit,
-                        kata.memory_mb, seed, __version__)).encode())
+                        kata.memory_mb, kata.submission_time_limit, seed, __version__)).encode())
     return digest.hexdigest()
 
 

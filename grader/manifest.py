@@ -65,6 +65,8 @@ class Kata:
     """Seconds importing the learner file may take."""
     memory_mb: int = 1024
     """Memory a worker may allocate on top of the pre-warmed interpreter."""
+    submission_time_limit: float = 120.0
+    """Seconds one submission may take in all; checks after that fail without running."""
 
     @property
     def learner_path(self) -> Path:
@@ -214,7 +216,8 @@ class _Reader:
 
     def kata(self, node) -> Kata:
         fields = self.mapping(node, "a kata", {"id", "title", "folder", "files", "check_file", "checks"},
-                              {"solution", "time_limit", "import_time_limit", "memory_mb"})
+                              {"solution", "time_limit", "import_time_limit", "memory_mb",
+                               "submission_time_limit"})
         kata_id = self.scalar(fields["id"], "id", str)
         folder_rel = self.scalar(fields["folder"], "folder", str)
         folder = self.existing(fields["folder"], self.root, folder_rel, "kata folder")
@@ -230,7 +233,8 @@ class _Reader:
                                    self.scalar(fields["check_file"], "check_file", str), "check file")
         checks = self.checks(fields["checks"])
         limits = {key: self.scalar(fields[key], key, kind) for key, kind in
-                  (("time_limit", float), ("import_time_limit", float), ("memory_mb", int))
+                  (("time_limit", float), ("import_time_limit", float), ("memory_mb", int),
+                   ("submission_time_limit", float))
                   if key in fields}
         return Kata(id=kata_id, title=self.scalar(fields["title"], "title", str), folder=folder,
                     files=files, check_file=check_file, solution_folder=solution,

@@ -178,3 +178,20 @@ def test_hang_costs_about_its_time_limit(fast_grader, fast_manifest):
     fast_grader.grade(fast_manifest.get("10.2"), SUBMISSIONS / "hangs_in_gaussian_mle.py", 5)
     # four gaussian_mle checks, one second each; nothing else waits
     assert time.monotonic() - started < 4 * 1 + 3
+
+
+def test_submission_time_budget_bounds_a_slow_submission(tmp_path):
+    from conftest import copy_workspace
+    from grader import grading, workspace
+
+    manifest = workspace.load_manifest(copy_workspace(tmp_path, time_limit=1, submission_time_limit=2.5))
+    kata = manifest.get("10.2")
+    with grading.Grader(manifest) as grader:
+        started = time.monotonic()
+        result = grader.grade(kata, SUBMISSIONS / "hangs_in_gaussian_mle.py", 5)
+    assert time.monotonic() - started < 6
+    timed_out = [c for c in result.checks if "timed out" in c.message]
+    skipped = [c for c in result.checks if c.message.startswith("not run: this submission used up its 2.5 s")]
+    # the 9 binomial checks pass, 3 gaussian_mle calls time out (3 s > 2.5 s), the other 20 do not run
+    assert len(timed_out) == 3 and len(skipped) == 20
+    assert all(c.passed for c in result.checks[:9]) and result.score == 9
