@@ -37,6 +37,7 @@ SCRATCH = SCRATCH_MOUNT + "/scratch"
 SUBMISSION = SCRATCH_MOUNT + "/submission"
 SCRATCH_MB = 16
 SUBMISSION_BYTES = 8 * 1024 * 1024
+SUBMISSION_FILES = 500
 UID_BASE = 61000
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/etc", "/dev/null", "/dev/zero",
                "/dev/urandom", "/dev/random", "/proc/self")
@@ -182,19 +183,25 @@ def _landlock_only(plan: Plan, learner_path: str, limits: Limits):
 
 
 def _read_submission(folder: Path) -> dict:
-    """The regular files beside the learner file (not recursive), up to a size cap."""
+    """The submission's files by relative path: the learner file's folder and its
+    subfolders (helper packages, data), without links, hidden entries or caches,
+    up to SUBMISSION_FILES files and SUBMISSION_BYTES bytes."""
     files, total = {}, 0
-    for entry in sorted(folder.iterdir()):
-        try:
-            if not entry.is_file() or entry.is_symlink():
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
+                         and not os.path.islink(os.path.join(root, d)))
+        for name in sorted(names):
+            path = Path(root, name)
+            try:
+                if name.startswith(".") or path.is_symlink() or not path.is_file():
+                    continue
+                size = path.stat().st_size
+                if total + size > SUBMISSION_BYTES or len(files) >= SUBMISSION_FILES:
+                    return files
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+                total += size
+            except OSError:
                 continue
-            size = entry.stat().st_size
-            if total + size > SUBMISSION_BYTES:
-                continue
-            files[entry.name] = entry.read_bytes()
-            total += size
-        except OSError:
-            continue
     return files
 
 
@@ -206,7 +213,9 @@ def _private_files(plan: Plan, files: dict) -> None:
            size=f"{SCRATCH_MB}m")
     os.mkdir(SUBMISSION, 0o755)
     for name, data in files.items():
-        with open(os.path.join(SUBMISSION, name), "wb") as handle:
+        target = os.path.join(SUBMISSION, *name.split("/"))
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        with open(target, "wb") as handle:
             handle.write(data)
     os.mkdir(SCRATCH, 0o700)
     os.chown(SCRATCH, plan.uid, plan.uid)

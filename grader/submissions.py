@@ -80,7 +80,8 @@ def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_
         nested = [p for p in folder.iterdir() if p.is_dir() and not _hidden(p.name)]
         if len(nested) == 1 and not any(p.is_file() for p in folder.iterdir() if not _hidden(p.name)):
             return _in_folder(student, source, nested[0], learner_file, relative_path)
-    digest = _digest_many(candidates) if candidates else _digest_text(f"none:{source.name}")
+    digest = _digest_tree(candidates[0].parent) if len(candidates) == 1 else (
+        _digest_many(candidates) if candidates else _digest_text(f"none:{source.name}"))
     if not candidates:
         return Submission(student, source, digest,
                           error=f"no {learner_file} found (looked for {learner_file} and {relative_path})")
@@ -168,6 +169,15 @@ def _digest_many(paths) -> str:
         digest.update(path.name.encode() + b"\0")
         if path.is_file():
             digest.update(_digest_file(path).encode())
+    return digest.hexdigest()
+
+
+def _digest_tree(folder: Path) -> str:
+    """Hash of every visible file under ``folder``: helpers and data are graded too."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+                       and not any(_hidden(part) for part in p.relative_to(folder).parts)):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + _digest_file(path).encode())
     return digest.hexdigest()
 
 

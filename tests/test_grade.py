@@ -242,6 +242,9 @@ def test_rerun_grades_only_what_changed(cohort, tmp_path):
     (changed / "carol_ddof/mle.py").write_bytes((SUBMISSIONS / "correct_scipy.py").read_bytes())
     second = CliRunner().invoke(main, args)
     assert "(seed 6; 1 graded now, 20 unchanged)" in second.output
+    (changed / "alice/correct_loops_math.py").write_text("# a helper changed too\n")
+    third = CliRunner().invoke(main, args)
+    assert "(seed 6; 1 graded now, 20 unchanged)" in third.output
     forced = CliRunner().invoke(main, args + ["--force"])
     assert "(seed 6; 11 graded now, 0 unchanged)" in forced.output
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))

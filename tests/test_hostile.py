@@ -311,3 +311,22 @@ def test_grader_survives_everything_above(fast_grader, kata):
     """After the hostile cases in this module, the same grader still grades correctly."""
     assert fast_grader.grade(kata, SUBMISSIONS / "ddof_one.py", 3).score == 30
     assert threading.active_count() >= 1 and no_zombies_of(os.getpid())
+
+
+def test_helper_packages_and_data_files_come_along(fast_grader, kata, tmp_path):
+    """The sandbox copies the submission's folder with its subfolders, so what imports outside imports inside."""
+    folder = tmp_path / "packaged"
+    (folder / "helpers").mkdir(parents=True)
+    (folder / "helpers" / "__init__.py").write_text("from .stats import mean\n")
+    (folder / "helpers" / "stats.py").write_text("def mean(values):\n    return sum(values) / len(values)\n")
+    (folder / "data.txt").write_text("0.5\n")
+    (folder / "mle.py").write_text(
+        "from correct_loops_math import *  # noqa\n"
+        "from helpers import mean\n"
+        "SCALE = float(open(__file__.rsplit('/', 1)[0] + '/data.txt').read()) * 2\n"
+        "def gaussian_mle(data):\n"
+        "    if len(data) == 0:\n        raise ValueError('empty')\n"
+        "    mu = mean(list(data)) * SCALE\n"
+        "    return mu, (sum((x - mu) ** 2 for x in data) / len(data)) ** 0.5\n")
+    (folder / "correct_loops_math.py").write_bytes((SUBMISSIONS / "correct_loops_math.py").read_bytes())
+    assert grade(fast_grader, kata, folder / "mle.py").score == 32
