@@ -347,3 +347,21 @@ def test_golden_files(cohort, tmp_path):
             (GOLDEN / name).write_text(text)
     expected = {p.relative_to(GOLDEN).as_posix(): p.read_text() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
     assert produced == expected
+
+
+def test_grading_with_subprocess_workers(cohort, tmp_path):
+    """Where there is no fork server (macOS, Windows), a thread pool grades with subprocess workers."""
+    ws, _ = cohort
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    folder_student(subs, "ada", "correct_scipy.py")
+    folder_student(subs, "ben", "ddof_one.py")
+    folder_student(subs, "cy", "syntax_error.py")
+    env = {**os.environ, "KATA_WORKER": "spawn"}
+    proc = subprocess.run([sys.executable, "-m", "grader", "--root", str(ws), "grade", "10.2", str(subs),
+                           "--out", str(tmp_path / "g.csv"), "--jobs", "2"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))}
+    assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "30", "error")
+    assert "3/10 protections active" in proc.stderr
