@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -262,19 +260,8 @@ def hint(obj: Context, kata_id, function, level):
 def reset(obj: Context, kata_id):
     """Restore kata ID's stub as shipped, keeping your version as a backup."""
     kata = obj.kata(kata_id)
-    for name in kata.files:
-        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
-        if working.exists() and working.read_bytes() == shipped.read_bytes():
-            click.echo(f"{working.relative_to(obj.manifest.root)} is already the stub as shipped")
-            continue
-        if working.exists():
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            backup = obj.manifest.root / workspace.STATE_DIR / "backups" / kata.id / f"{name}.{stamp}"
-            backup.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(working, backup)
-            click.echo(f"saved your {name} as {backup.relative_to(obj.manifest.root)}")
-        workspace.write_atomic(working, shipped.read_text(encoding="utf-8"))
-        click.echo(f"restored {working.relative_to(obj.manifest.root)} as shipped")
+    for line in workspace.restore_stub(kata, obj.manifest.root):
+        click.echo(line)
 
 
 @main.command()
@@ -286,23 +273,18 @@ def reset(obj: Context, kata_id):
 def watch(obj: Context, kata_id, interval, max_checks):
     """Check kata ID again every time you save your file."""
     kata = obj.kata(kata_id)
-    watcher = watch_mod.Watcher(kata.learner_path, interval)
-    checks = 0
-    try:
-        with Grader(obj.manifest) as grader:
-            while True:
-                result = grader.grade(kata, kata.learner_path, new_seed())
-                _record(obj, kata, kata.learner_path, result)
-                if sys.stdout.isatty():
-                    click.clear()
-                _show(obj, result, verbose=False)
-                click.echo(f"watching {kata.learner_path.name} ({watcher.how}); Ctrl-C to stop", err=True)
-                sys.stdout.flush()
-                checks += 1
-                if max_checks and checks >= max_checks:
-                    return
-                watcher.wait()
-    except KeyboardInterrupt:
-        click.echo("stopped watching", err=True)
-    finally:
-        watcher.close()
+
+    def show(result, how):
+        _record(obj, kata, kata.learner_path, result)
+        if sys.stdout.isatty():
+            click.clear()
+        _show(obj, result, verbose=False)
+        click.echo(f"watching {kata.learner_path.name} ({how}); Ctrl-C to stop", err=True)
+        sys.stdout.flush()
+
+    with Grader(obj.manifest) as grader:
+        try:
+            watch_mod.run(lambda: grader.grade(kata, kata.learner_path, new_seed()), kata.learner_path,
+                          show, interval, max_checks)
+        except KeyboardInterrupt:
+            click.echo("stopped watching", err=True)

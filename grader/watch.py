@@ -15,6 +15,22 @@ IN_NONBLOCK, IN_CLOEXEC = 0o4000, 0o2000000
 DEBOUNCE = 0.2
 
 
+def run(grade, path: Path, show, interval: float = 0.5, max_checks: int | None = None) -> None:
+    """Grade, show the result, wait for the next save of ``path``; again until interrupted
+    (or ``max_checks`` results have been shown)."""
+    watcher = Watcher(path, interval)
+    try:
+        checks = 0
+        while True:
+            show(grade(), watcher.how)
+            checks += 1
+            if max_checks and checks >= max_checks:
+                return
+            watcher.wait()
+    finally:
+        watcher.close()
+
+
 class Watcher:
     """``wait()`` returns once ``path`` has been saved and stayed unchanged for a moment."""
 

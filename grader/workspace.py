@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,3 +109,27 @@ class State:
     def save(self) -> None:
         text = json.dumps({"format_version": STATE_VERSION, "katas": self.katas}, indent=2)
         write_atomic(self.path, text + "\n")
+
+
+def restore_stub(kata, root: Path) -> list:
+    """Put each learner file of ``kata`` back as shipped, backing up the learner's version.
+
+    Returns what was done, one line each.
+    """
+    from .manifest import SHIPPED
+
+    done = []
+    for name in kata.files:
+        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
+        if working.exists() and working.read_bytes() == shipped.read_bytes():
+            done.append(f"{working.relative_to(root)} is already the stub as shipped")
+            continue
+        if working.exists():
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            backup = root / STATE_DIR / "backups" / kata.id / f"{name}.{stamp}"
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(working, backup)
+            done.append(f"saved your {name} as {backup.relative_to(root)}")
+        write_atomic(working, shipped.read_text(encoding="utf-8"))
+        done.append(f"restored {working.relative_to(root)} as shipped")
+    return done
