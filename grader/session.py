@@ -100,7 +100,6 @@ class LearnerSession:
         self._worker = None
         self._output: list[str] = []
         self._output_cut = 0
-        self.restarts = 0
 
     def open(self) -> list[str]:
         """Start a worker and import the learner module; raise ImportFailed if it cannot."""
@@ -120,7 +119,6 @@ class LearnerSession:
     def call(self, name: str, args=(), kwargs=None):
         """Call the learner's function ``name``; return its value as plain data."""
         if self._worker is None:
-            self.restarts += 1
             try:
                 self.open()
             except ImportFailed as exc:

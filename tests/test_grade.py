@@ -325,14 +325,20 @@ def mask(text):
     return re.sub(r' time="[0-9.]+"', ' time="0"', text)
 
 
-def test_golden_files(cohort, tmp_path):
-    """Each format, byte for byte, for a small cohort with a fixed seed (durations masked)."""
-    ws, _ = cohort
+def three_students(tmp_path):
+    """A correct student, one who divides by n - 1, and one with a syntax error."""
     subs = tmp_path / "subs"
     subs.mkdir()
     folder_student(subs, "ada", "correct_scipy.py")
     folder_student(subs, "ben", "ddof_one.py")
     folder_student(subs, "cy", "syntax_error.py")
+    return subs
+
+
+def test_golden_files(cohort, tmp_path):
+    """Each format, byte for byte, for a small cohort with a fixed seed (durations masked)."""
+    ws, _ = cohort
+    subs = three_students(tmp_path)
     (subs / "dee").mkdir()
     out = tmp_path / "out"
     outs = ["--out", str(out / "grades.csv"), "--out", str(out / "grades.json"), "--out", str(out / "grades.xml")]
@@ -352,11 +358,7 @@ def test_golden_files(cohort, tmp_path):
 def test_grading_with_subprocess_workers(cohort, tmp_path):
     """Where there is no fork server (macOS, Windows), a thread pool grades with subprocess workers."""
     ws, _ = cohort
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    folder_student(subs, "ada", "correct_scipy.py")
-    folder_student(subs, "ben", "ddof_one.py")
-    folder_student(subs, "cy", "syntax_error.py")
+    subs = three_students(tmp_path)
     env = {**os.environ, "KATA_WORKER": "spawn"}
     proc = subprocess.run([sys.executable, "-m", "grader", "--root", str(ws), "grade", "10.2", str(subs),
                            "--out", str(tmp_path / "g.csv"), "--jobs", "2"],
