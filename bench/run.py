@@ -2,6 +2,7 @@
 
     python bench/run.py                      # everything, 5 runs each
     python bench/run.py --runs 3 --cohort 200 --large 2000 --naive-sample 40
+    python bench/run.py --baseline HEAD~3 --only compare   # grade throughput before/after
 
 1. ``kata check 10.2 --file <reference solution>`` against
    ``python -c "import numpy, scipy.optimize, scipy.stats"``.
@@ -13,6 +14,9 @@
    is run too when it is installed.
 3. Scaling: seconds per submission and peak memory (summed over every
    process of the run) for the cohort and for a cohort 10 times larger.
+4. With ``--baseline REV``: ``kata grade --jobs 2`` on the same cohort by the
+   code at REV (a temporary git worktree) and by this checkout, runs
+   alternating, so both meet the same machine load.
 
 Prints medians and ratios; see docs/BENCHMARKS.md for a recorded run.
 """
@@ -105,11 +109,12 @@ def tree_rss(root_pid: int) -> int:
     return total
 
 
-def grade_run(cohort: Path, out: Path) -> tuple:
-    """Wall time and peak memory of one ``kata grade --jobs 2 --force`` run."""
-    command = [*KATA, "grade", "10.2", str(cohort), "--out", str(out), "--jobs", "2", "--force", "--seed", "1"]
+def grade_run(cohort: Path, out: Path, checkout: Path = ROOT) -> tuple:
+    """Wall time and peak memory of one ``kata grade --jobs 2 --force`` run by the code in ``checkout``."""
+    command = [sys.executable, "-m", "grader", "--root", str(checkout), "grade", "10.2", str(cohort),
+               "--out", str(out), "--jobs", "2", "--force", "--seed", "1"]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=checkout)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(proc.pid))
@@ -146,12 +151,40 @@ def main() -> None:
     parser.add_argument("--cohort", type=int, default=200)
     parser.add_argument("--large", type=int, default=2000)
     parser.add_argument("--naive-sample", type=int, default=40)
+    parser.add_argument("--baseline", metavar="REV", help="also compare grade throughput with the code at REV")
+    parser.add_argument("--only", choices=["compare"], help="run only the before/after comparison")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kata-bench-"))
     try:
-        report(args, work)
+        if args.only != "compare":
+            report(args, work)
+        if args.baseline:
+            compare(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(args, work: Path) -> None:
+    """Grade throughput of the code at ``args.baseline`` against this checkout, runs alternating."""
+    before = work / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.baseline],
+                   check=True, capture_output=True)
+    try:
+        cohort = work / "compare-cohort"
+        if not cohort.exists():
+            build_cohort(cohort, args.cohort)
+        times: dict = {"before": [], "after": []}
+        for _ in range(args.runs):
+            times["before"].append(grade_run(cohort, work / "b.csv", before)[0])
+            times["after"].append(grade_run(cohort, work / "a.csv", ROOT)[0])
+        rate = {key: args.cohort / median(values) for key, values in times.items()}
+        print(f"\n4. kata grade --jobs 2 on {args.cohort} submissions, {args.baseline} against this checkout "
+              f"({args.runs} runs each, alternating, medians)")
+        print(f"   {args.baseline:<12} {rate['before']:7.2f} submissions/s")
+        print(f"   this checkout {rate['after']:7.2f} submissions/s   change "
+              f"{100 * (rate['after'] / rate['before'] - 1):+.1f}% (target: no drop over 10%)")
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], capture_output=True)
 
 
 def report(args, work: Path) -> None:

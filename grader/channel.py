@@ -32,7 +32,9 @@ class Channel:
     def __init__(self, read_fd: int, write_fd: int):
         self.read_fd = read_fd
         self.write_fd = write_fd
-        self._buffer = bytearray()
+        self._header = bytearray()
+        self._payload: bytearray | None = None
+        self._filled = 0
 
     def send(self, value) -> None:
         payload = encode(value)
@@ -48,13 +50,31 @@ class Channel:
             raise ChannelClosed(str(exc)) from None
 
     def recv(self, timeout: float | None = None):
-        """Return the next value, waiting at most ``timeout`` seconds."""
+        """Return the next value, waiting at most ``timeout`` seconds.
+
+        A timeout keeps what was read so far: the next ``recv`` resumes the
+        same message. The payload is read into one buffer of its final size.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
-        header = self._read_exactly(_HEADER.size, deadline)
-        (length,) = _HEADER.unpack(header)
-        if length > MAX_MESSAGE_BYTES:
-            raise ChannelClosed(f"message of {length} bytes exceeds the cap")
-        payload = self._read_exactly(length, deadline)
+        while self._payload is None:
+            self._header += self._read(_HEADER.size - len(self._header), deadline)
+            if len(self._header) == _HEADER.size:
+                (length,) = _HEADER.unpack(self._header)
+                if length > MAX_MESSAGE_BYTES:
+                    raise ChannelClosed(f"message of {length} bytes exceeds the cap")
+                self._payload, self._filled = bytearray(length), 0
+        view = memoryview(self._payload)
+        while self._filled < len(self._payload):
+            self._wait_readable(deadline)
+            try:
+                count = _read_into(self.read_fd, view[self._filled:])
+            except OSError as exc:
+                raise ChannelClosed(str(exc)) from None
+            if not count:
+                raise ChannelClosed("end of stream")
+            self._filled += count
+        payload, self._payload, self._header = bytes(self._payload), None, bytearray()
+        view.release()
         try:
             return decode(payload)
         except ValueError as exc:
@@ -67,19 +87,16 @@ class Channel:
             except OSError:
                 pass
 
-    def _read_exactly(self, count: int, deadline: float | None) -> bytes:
-        while len(self._buffer) < count:
-            self._wait_readable(deadline)
-            try:
-                chunk = os.read(self.read_fd, max(65536, count - len(self._buffer)))
-            except (ConnectionResetError, OSError) as exc:
-                raise ChannelClosed(str(exc)) from None
-            if not chunk:
-                raise ChannelClosed("end of stream")
-            self._buffer += chunk
-        data = bytes(self._buffer[:count])
-        del self._buffer[:count]
-        return data
+    def _read(self, count: int, deadline: float | None) -> bytes:
+        """At least one and at most ``count`` bytes."""
+        self._wait_readable(deadline)
+        try:
+            chunk = os.read(self.read_fd, count)
+        except OSError as exc:
+            raise ChannelClosed(str(exc)) from None
+        if not chunk:
+            raise ChannelClosed("end of stream")
+        return chunk
 
     def _wait_readable(self, deadline: float | None) -> None:
         if deadline is None or sys.platform == "win32":
@@ -94,3 +111,11 @@ class Channel:
                 continue
             if ready:
                 return
+
+
+def _read_into(fd: int, view: memoryview) -> int:
+    if hasattr(os, "readv"):
+        return os.readv(fd, [view])
+    chunk = os.read(fd, len(view))  # Windows has no readv
+    view[:len(chunk)] = chunk
+    return len(chunk)

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+"""Largest frame: an array of 1.5 million float64 values fits, base64 and all."""
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
+"""Values in one message; counted in the raw bytes before anything is parsed."""
 MAX_STR = 100_000
 MAX_INT_DIGITS = 4_000
 REPR_CHARS = 200
@@ -58,6 +60,11 @@ def decode(data: bytes):
     """Parse bytes from the other side into plain Python values and arrays."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise CodecError(f"message of {len(data)} bytes exceeds the {MAX_MESSAGE_BYTES} byte cap")
+    # Every value but the first follows a ',' ':' '[' or '{': counting those bounds
+    # what parsing could build (a frame of tiny objects) before anything is built.
+    separators = sum(data.count(byte) for byte in (b",", b":", b"[", b"{"))
+    if separators > 2 * MAX_ITEMS:
+        raise CodecError(f"more than {MAX_ITEMS} values")
     try:
         raw = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # includes JSON and int-digit errors

@@ -103,7 +103,8 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
                 results[sub.student] = error_result(kata.id, kata.max_score, sub.error, seed)
                 journal.append(sub.student, sub.digest, checks, results[sub.student])
             else:
-                pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest})
+                pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest,
+                                "files": {relative: str(path) for relative, path in sub.files.items()}})
         journal.entries.clear()  # students no longer in the folder
         if pending:
             _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, progress_stream)
@@ -120,7 +121,8 @@ def _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results
         grader.suite(kata)  # loaded once, before the grading processes fork
 
         def job(task, launcher):
-            return grader.grade(kata, Path(task["path"]), seed, launcher).to_dict()
+            files = {relative: Path(path) for relative, path in task["files"].items()}
+            return grader.grade(kata, Path(task["path"]), seed, launcher, files=files).to_dict()
 
         for event in make_pool(job, grader.launchers).run(pending):
             if event is None:

@@ -28,18 +28,41 @@ def single_thread_environment() -> dict:
 def worker_environment() -> dict:
     """A minimal environment for learner code: no secrets of the trusted side."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
-            "PYTHONPATH", "VIRTUAL_ENV", "KATA_SANDBOX")
+            "VIRTUAL_ENV", "KATA_SANDBOX")
     env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
     env.update(single_thread_environment())
     return env
 
 
+def package_parent() -> str:
+    """The folder that holds the ``grader`` package (site-packages, or a checkout)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def isolated_command(module: str, *args: str) -> list:
+    """``python -I`` running ``module.main(argv)``, importing kata from where it really is.
+
+    ``-I`` keeps the current folder, ``PYTHONPATH`` and the user's site folder
+    off ``sys.path``: a submissions folder holding ``json.py`` or ``numpy/`` must
+    not be imported by a process of kata's. The folder holding the ``grader``
+    package is put on ``sys.path`` only while kata imports itself.
+    """
+    boot = ("import sys; p = sys.argv.pop(1); sys.path.insert(0, p); "
+            f"import {module} as m; sys.path.remove(p); m.main(sys.argv[1:])")
+    return [sys.executable, "-I", "-c", boot, package_parent(), *args]
+
+
+def neutral_folder() -> str:
+    """A working directory that holds nothing of anyone's: the filesystem root."""
+    return os.path.abspath(os.sep)
+
+
 def spawn_fork_server(preload) -> tuple:
     """A fresh fork server process importing ``preload``; returns (control socket, process)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    proc = subprocess.Popen([sys.executable, "-m", "grader.zygote", str(theirs.fileno()), *preload],
+    proc = subprocess.Popen(isolated_command("grader.zygote", str(theirs.fileno()), *preload),
                             pass_fds=[theirs.fileno()], env=worker_environment(), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, start_new_session=True, cwd=neutral_folder())
     theirs.close()
     return ours, proc
 

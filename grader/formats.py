@@ -32,10 +32,18 @@ def to_csv(rows: list, kata: Kata) -> str:
     writer.writerow(["student", "score", "max_score", "percent", "status", "error", *targets])
     for student, result in rows:
         by_target = result.points_by_target()
-        writer.writerow([student, points(result.score), points(result.max_score), f"{percent(result):g}",
-                         result.status, _one_line(result.error or ""),
+        writer.writerow([_cell(student), points(result.score), points(result.max_score), f"{percent(result):g}",
+                         result.status, _cell(_one_line(result.error or "")),
                          *(points(by_target.get(t, 0.0)) for t in targets)])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_json(rows: list, kata: Kata) -> str:

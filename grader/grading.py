@@ -12,10 +12,11 @@ import importlib
 import os
 import secrets
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from . import launch, linux
+from . import launch, linux, staging
 from .limits import Limits
 from .manifest import Kata, Manifest
 from .results import CheckResult, KataResult, Outcome, error_result
@@ -77,10 +78,22 @@ class Grader:
             self._suites[kata.id] = CheckSuite.load(kata)
         return self._suites[kata.id]
 
-    def grade(self, kata: Kata, path: Path, seed: int, launcher=None) -> KataResult:
-        """Grade the learner file at ``path``; never raises for anything the file does."""
+    def grade(self, kata: Kata, path: Path, seed: int, launcher=None, files: dict | None = None) -> KataResult:
+        """Grade the learner file at ``path``; never raises for anything the file does.
+
+        ``files`` are the submission's files (:func:`staging.collect`), by
+        default those of the learner file's folder. Exactly these are copied
+        into a private staging folder, and only that folder reaches a worker.
+        """
         started = time.monotonic()
-        result = self._grade(kata, path, seed, launcher or self.launcher)
+        path = Path(path)
+        with tempfile.TemporaryDirectory(prefix="kata-stage-") as scratch:
+            try:
+                staged = _stage(path, files, Path(scratch) / "submission")
+            except (staging.SubmissionError, OSError) as exc:
+                result = error_result(kata.id, kata.max_score, f"cannot grade {path.name}: {exc}", seed)
+            else:
+                result = self._grade(kata, staged, seed, launcher or self.launcher)
         result.duration = time.monotonic() - started
         return result
 
@@ -108,6 +121,22 @@ class Grader:
         score = float(sum(c.points for c in checks))
         return KataResult(kata=kata.id, score=score, max_score=kata.max_score, status="graded",
                           checks=checks, seed=seed, output=imported_output)
+
+
+def _stage(path: Path, files: dict | None, target: Path) -> Path:
+    """Stage the submission; return the staged learner file's path."""
+    if files is None:
+        try:
+            files = staging.collect(path.parent)
+        except staging.SubmissionError:
+            files = {}  # a learner's crowded folder: grade the file alone
+        if path.name not in files:
+            files = staging.collect(path.parent, learner=path)
+    learner = next((relative for relative, source in files.items() if Path(source) == path), None)
+    if learner is None:
+        raise staging.SubmissionError(f"{path.name} is not among the submission's files")
+    staging.stage(files, target)
+    return target.joinpath(*learner.split("/"))
 
 
 def out_of_time(check, budget: float) -> CheckResult:

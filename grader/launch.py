@@ -10,7 +10,7 @@ and scipy costs the better part of a second. For ``--jobs N`` the first fork
 server is cloned (forked) N-1 times.
 
 Where ``fork`` is unavailable or unsafe (Windows, macOS) each worker is a new
-``python -m grader.worker`` subprocess instead. ``KATA_WORKER=fork|spawn``
+isolated interpreter running :mod:`grader.worker` instead, in the submission's folder. ``KATA_WORKER=fork|spawn``
 chooses explicitly.
 """
 
@@ -101,11 +101,11 @@ class SubprocessLauncher:
     mode = "spawn"
 
     def start(self, path: str, module_name: str, limits: limits_mod.Limits) -> WorkerProcess:
-        command = [sys.executable, "-m", "grader.worker", path, module_name,
-                   json.dumps(limits.to_dict())]
+        command = early.isolated_command("grader.worker", path, module_name, json.dumps(limits.to_dict()))
         extra = {"start_new_session": True} if os.name == "posix" else {}
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=worker_environment(), **extra)
+                                stderr=subprocess.DEVNULL, env=worker_environment(),
+                                cwd=os.path.dirname(os.path.abspath(path)), **extra)
         channel = Channel(proc.stdout.fileno(), proc.stdin.fileno())
 
         def kill():

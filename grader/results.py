@@ -8,6 +8,19 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict, dataclass, field
 
+MESSAGE_CAP = 2000
+"""Characters of a message or error kept in a record; learner text can be any length."""
+OUTPUT_CAP = 4000
+"""Characters of captured learner output kept in a record."""
+
+
+def cap(text, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was cut."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f" [... {len(text) - limit} more characters cut]"
+
 
 class Outcome:
     """How a check ended; each has its own wording in reports."""
@@ -36,6 +49,11 @@ class CheckResult:
     diagnosis: str = ""
     """The known mistake the learner's code behaves like, explained; empty if none."""
 
+    def __post_init__(self) -> None:
+        # Learner text enters records here: bound it once, for every renderer and the journal.
+        self.message = cap(self.message, MESSAGE_CAP)
+        self.output = cap(self.output, OUTPUT_CAP + 100)
+
 
 @dataclass
 class KataResult:
@@ -53,6 +71,10 @@ class KataResult:
     """What the learner's code printed while being imported (capped)."""
     duration: float = 0.0
     """Seconds spent grading."""
+
+    def __post_init__(self) -> None:
+        self.error = None if self.error is None else cap(self.error, MESSAGE_CAP)
+        self.output = cap(self.output, OUTPUT_CAP + 100)
 
     @property
     def full_marks(self) -> bool:

@@ -3,14 +3,20 @@
 Layers, each used when this machine allows it (:func:`probe` finds out once):
 
 - **namespaces** (root): a private mount namespace, a new network namespace
-  (no interface but a down loopback) and a new PID namespace whose init
+  (no interface but a down loopback), a new IPC namespace (no System V or
+  POSIX message queue shared with anyone) and a new PID namespace whose init
   reaps the worker's children and takes them all down with it;
 - **private files**: a size-capped tmpfs over ``/tmp`` holding a scratch
   folder (the only writable place) and a copy of the submission's folder;
   folders other users cannot enter (``/root`` here) are covered by an empty
-  tmpfs with only the Python installation bound back in;
-- **an unprivileged uid** per fork server, so rlimits on processes apply and
-  nothing of root's is writable;
+  tmpfs with only the Python installation bound back in; ``/run``,
+  ``/var/run`` and ``/dev/shm`` are empty, private tmpfs (no host sockets, no
+  shared memory);
+- **an unprivileged uid** per worker, so rlimits on processes apply per worker
+  and nothing of root's or of another worker's is writable;
+- **control groups** (:mod:`grader.cgroups`): one core and a task cap per worker;
+- **seccomp** (:mod:`grader.seccomp`): IP sockets only, so no Unix socket of
+  the host can be reached wherever it lives;
 - **Landlock**: read only the Python installation, system libraries and the
   submission; write only the scratch folder; no TCP; no signals or abstract
   sockets beyond the worker's own processes;
@@ -29,16 +35,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import landlock, linux
+from . import cgroups, landlock, linux, seccomp, staging
 from .limits import Limits, apply as apply_limits
 
 SCRATCH_MOUNT = "/tmp"
 SCRATCH = SCRATCH_MOUNT + "/scratch"
 SUBMISSION = SCRATCH_MOUNT + "/submission"
 SCRATCH_MB = 16
-SUBMISSION_BYTES = 8 * 1024 * 1024
-SUBMISSION_FILES = 500
-UID_BASE = 61000
+UID_BASE = 2_000_000_000
+"""A worker's uid is this plus its process id: unique among live workers, clear of real users."""
+PRIVATE_FOLDERS = ("/run", "/var/run", "/dev/shm")
 SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/etc", "/dev/null", "/dev/zero",
                "/dev/urandom", "/dev/random", "/proc/self")
 
@@ -48,30 +54,37 @@ class Plan:
     """What isolation this machine offers, found once per fork server."""
 
     namespaces: bool = False
+    """Mount, network, IPC and PID namespaces, a private tmpfs and a uid per worker (root)."""
     landlock_abi: int = 0
-    uid: int | None = None
     read_roots: tuple = field(default_factory=tuple)
+    seccomp: bool = False
+    groups: cgroups.Groups = field(default_factory=cgroups.Groups)
+    """This fork server's control groups; empty where they cannot be made."""
 
 
-def probe() -> Plan:
+def probe(make_groups: bool = False) -> Plan:
     """Find out which layers work here (costs one short-lived fork).
 
+    ``make_groups``: create this fork server's control groups (the fork server
+    does; a command that only describes the plan does not).
     ``KATA_SANDBOX=off|landlock`` turns layers off, to measure what they cost.
     """
     choice = os.environ.get("KATA_SANDBOX", "full")
     if not sys.platform.startswith("linux") or choice == "off":
         return Plan()
     namespaces = choice == "full" and os.geteuid() == 0 and _can_unshare()
-    uid = UID_BASE + os.getpid() % 20000 if namespaces else None
-    return Plan(namespaces=namespaces, landlock_abi=landlock.abi_version(), uid=uid,
-                read_roots=tuple(_python_paths()))
+    groups = cgroups.Groups()
+    if namespaces:
+        groups = cgroups.probe(f"kata-{os.getpid()}") if make_groups else cgroups.possible()
+    return Plan(namespaces=namespaces, landlock_abi=landlock.abi_version(),
+                read_roots=tuple(_python_paths()), seccomp=seccomp.available(), groups=groups)
 
 
 def _can_unshare() -> bool:
     pid = os.fork()
     if pid == 0:
         try:
-            linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWPID)
+            linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWPID)
             os._exit(0)
         except BaseException:  # noqa: BLE001
             os._exit(1)
@@ -80,10 +93,22 @@ def _can_unshare() -> bool:
 
 
 def _python_paths() -> list:
-    roots = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}
-    roots |= {p for p in sys.path if p and os.path.exists(p)}
-    roots.add(os.path.dirname(os.path.realpath(sys.executable)))
-    return sorted(os.path.realpath(p) for p in roots)
+    """Where the Python runtime, its installed packages and kata itself really are.
+
+    Never the current folder, ``PYTHONPATH`` or ``sys.path[0]``: those can be a
+    workspace holding the reference solutions, or a folder of submissions.
+    For kata itself only the ``grader`` package folder is readable, not the
+    checkout around it.
+    """
+    import site
+    import sysconfig
+
+    roots = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable)),
+             os.path.dirname(os.path.abspath(__file__))}
+    roots |= {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots |= set(site.getsitepackages())
+    return sorted({os.path.realpath(p) for p in roots if p and os.path.exists(p)})
 
 
 def describe(plan: Plan, mode: str) -> list:
@@ -95,17 +120,26 @@ def describe(plan: Plan, mode: str) -> list:
     if mode != "fork":
         plan = Plan()
     abi = plan.landlock_abi
+    ns = plan.namespaces
     return [
         ("separate worker process, plain-data results", True, "always"),
+        ("started isolated: no current folder or PYTHONPATH", True, "python -I, always"),
+        ("sees its own submission's files only", True, "staging, always"),
         ("time limit per call", True, "always"),
         ("resource limits (memory, file size, cores)", os.name == "posix", "POSIX rlimits"),
-        ("private network (no network, no loopback)", plan.namespaces, "network namespace; needs root"),
-        ("processes die with their call", plan.namespaces, "PID namespace; needs root"),
-        ("private, size-capped scratch folder", plan.namespaces, f"tmpfs of {SCRATCH_MB} MiB; needs root"),
-        ("unprivileged user", plan.uid is not None, f"uid {plan.uid}" if plan.uid else "needs root"),
+        ("private network (no network, no loopback)", ns, "network namespace; needs root"),
+        ("processes die with their call", ns, "PID namespace; needs root"),
+        ("private, size-capped scratch folder", ns, f"tmpfs of {SCRATCH_MB} MiB; needs root"),
+        ("no shared memory or message queues with others", ns, "IPC namespace, private /dev/shm; needs root"),
+        ("host sockets under /run hidden", ns, "private /run and /var/run; needs root"),
+        ("a user of its own per worker", ns, f"uid {UID_BASE} + pid; needs root"),
+        ("one core and a task cap per worker", bool(plan.groups),
+         "control groups (cpu, pids)" if plan.groups else "needs root and cgroup cpu/pids"),
         ("file access limited to Python and the submission", abi >= 1, f"Landlock ABI {abi}" if abi else "needs Landlock"),
-        ("no TCP connect or bind", abi >= 4 or plan.namespaces, "Landlock ABI 4+ or network namespace"),
+        ("no TCP connect or bind", abi >= 4 or ns, "Landlock ABI 4+ or network namespace"),
         ("no signals to other processes", abi >= 6, "Landlock ABI 6+ scoping"),
+        ("no Unix, netlink or raw sockets at all", plan.seccomp, "seccomp filter" if plan.seccomp
+         else "needs Linux on x86-64 or arm64"),
     ]
 
 
@@ -137,17 +171,31 @@ def isolate(plan: Plan, learner_path: str, limits: Limits):
     Returns ``(path, after_call)``: the learner file to import and a function
     to run after each call.
     """
-    files = _read_submission(Path(learner_path).parent)
     if not plan.namespaces:
         return _landlock_only(plan, learner_path, limits)
+    files = staging.read_all(Path(learner_path).parent)
+    host_pid = int(os.readlink("/proc/self"))  # the host's procfs: the pid outside the namespace
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET)
-    _private_files(plan, files)
-    _drop_user(plan.uid)
+    if plan.groups:
+        try:
+            cgroups.enter(plan.groups, str(host_pid), limits.processes)
+        except OSError:
+            pass  # the probe succeeded; the rlimits below still cap processes
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC)
+    uid = UID_BASE + host_pid
+    _private_files(plan, files, uid)
+    _drop_user(uid)
     apply_limits(limits, own_uid=True)
-    if plan.landlock_abi:
-        landlock.restrict([*plan.read_roots, *SYSTEM_READ, SUBMISSION], [SCRATCH], plan.landlock_abi)
+    _restrict(plan, SUBMISSION, SCRATCH)
     return os.path.join(SUBMISSION, os.path.basename(learner_path)), kill_strays
+
+
+def _restrict(plan: Plan, submission: str, scratch: str) -> None:
+    """The last layers: Landlock, then the seccomp filter."""
+    if plan.landlock_abi:
+        landlock.restrict([*plan.read_roots, *SYSTEM_READ, submission], [scratch], plan.landlock_abi)
+    if plan.seccomp:
+        seccomp.install()
 
 
 def kill_strays() -> None:
@@ -176,39 +224,17 @@ def _landlock_only(plan: Plan, learner_path: str, limits: Limits):
     os.chdir(scratch)
     os.environ.update(HOME=scratch, TMPDIR=scratch)
     apply_limits(limits)
-    if plan.landlock_abi:
-        folder = os.path.dirname(os.path.abspath(learner_path))
-        landlock.restrict([*plan.read_roots, *SYSTEM_READ, folder], [scratch], plan.landlock_abi)
+    _restrict(plan, os.path.dirname(os.path.abspath(learner_path)), scratch)
     return learner_path, None
 
 
-def _read_submission(folder: Path) -> dict:
-    """The submission's files by relative path: the learner file's folder and its
-    subfolders (helper packages, data), without links, hidden entries or caches,
-    up to SUBMISSION_FILES files and SUBMISSION_BYTES bytes."""
-    files, total = {}, 0
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
-                         and not os.path.islink(os.path.join(root, d)))
-        for name in sorted(names):
-            path = Path(root, name)
-            try:
-                if name.startswith(".") or path.is_symlink() or not path.is_file():
-                    continue
-                size = path.stat().st_size
-                if total + size > SUBMISSION_BYTES or len(files) >= SUBMISSION_FILES:
-                    return files
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
-                total += size
-            except OSError:
-                continue
-    return files
-
-
-def _private_files(plan: Plan, files: dict) -> None:
+def _private_files(plan: Plan, files: dict, uid: int) -> None:
     linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
     for folder, keep in _blocked_folders(plan).items():
         _cover(folder, keep, size="1m")
+    for folder in PRIVATE_FOLDERS:
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            _cover(folder, [], size="1m")
     _cover(SCRATCH_MOUNT, _outermost([r for r in plan.read_roots if _under(r, SCRATCH_MOUNT)]),
            size=f"{SCRATCH_MB}m")
     os.mkdir(SUBMISSION, 0o755)
@@ -218,7 +244,7 @@ def _private_files(plan: Plan, files: dict) -> None:
         with open(target, "wb") as handle:
             handle.write(data)
     os.mkdir(SCRATCH, 0o700)
-    os.chown(SCRATCH, plan.uid, plan.uid)
+    os.chown(SCRATCH, uid, uid)
     os.chdir(SCRATCH)
     os.environ.update(HOME=SCRATCH, TMPDIR=SCRATCH)
 
@@ -259,9 +285,7 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _drop_user(uid: int | None) -> None:
-    if uid is None:
-        return
+def _drop_user(uid: int) -> None:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)

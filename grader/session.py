@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from .channel import ChannelClosed, ChannelTimeout
 from .limits import Limits
-from .worker import OUTPUT_CAP
+from .results import MESSAGE_CAP, OUTPUT_CAP, cap
+
+MAX_FUNCTIONS = 1000
 
 
 class LearnerError(Exception):
@@ -55,8 +57,8 @@ def learner_exception(info: dict) -> LearnerError:
     """A fresh exception standing for what the learner's code raised."""
     info = info if isinstance(info, dict) else {}
     name = _text(info.get("type"), "Exception")[:100]
-    message = _text(info.get("message"), "")
-    bases = info.get("bases") if isinstance(info.get("bases"), list) else []
+    message = cap(_text(info.get("message"), ""), MESSAGE_CAP)
+    bases = info.get("bases")[:20] if isinstance(info.get("bases"), list) else []
     for base_name in [*bases, "Exception"]:
         base = getattr(builtins, base_name, None) if isinstance(base_name, str) else None
         if not (isinstance(base, type) and issubclass(base, Exception)):
@@ -83,6 +85,11 @@ def _exception_class(name: str, base: type) -> type:
 
 def _text(value, default: str) -> str:
     return value if isinstance(value, str) else default
+
+
+def exit_code(value) -> str:
+    """A worker's reported exit code as short text (the worker may send anything)."""
+    return str(value) if type(value) is int and abs(value) < 2**31 else "..."
 
 
 class LearnerSession:
@@ -112,7 +119,7 @@ class LearnerSession:
             self._discard(worker)
             raise ImportFailed(self._import_error(answer))
         names = answer["ok"]
-        self.functions = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        self.functions = [n[:200] for n in names[:MAX_FUNCTIONS] if isinstance(n, str)] if isinstance(names, list) else []
         self._worker = worker
         return self.functions
 
@@ -140,7 +147,7 @@ class LearnerSession:
         self._worker = None
         if "exited" in answer:
             self._discard(worker, grace=1.0)
-            raise WorkerFault(f"your code ended the process (sys.exit({answer['exited']!r}))")
+            raise WorkerFault(f"your code ended the process (sys.exit({exit_code(answer['exited'])}))")
         self._discard(worker)
         raise WorkerFault("the worker sent an answer kata does not understand")
 
@@ -214,7 +221,7 @@ class LearnerSession:
     def _import_error(self, answer: dict) -> str:
         name = self.module_file
         if "exited" in answer:
-            return f"{name} ended the process while being imported (sys.exit({answer['exited']!r}))"
+            return f"{name} ended the process while being imported (sys.exit({exit_code(answer['exited'])}))"
         exc = learner_exception(answer.get("raised"))
         where = f" line {exc.line}" if exc.line else ""
         return f"{name}{where}: {exc}"

@@ -13,18 +13,22 @@ from __future__ import annotations
 import hashlib
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from . import staging
+from .staging import SubmissionError, hidden as _hidden
 
 MAX_MEMBERS = 2000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 MAX_FILE_BYTES = 5 * 1024 * 1024
-IGNORED = {"__MACOSX", "__pycache__"}
+MAX_WRAPPERS = 4
+"""Single folders wrapping a submission that are looked through (``alice/alice/mle.py``)."""
 
 
 @dataclass
 class Submission:
-    """One student's entry: the learner file to grade, or why there is none."""
+    """One student's entry: the files to grade, or why there are none."""
 
     student: str
     source: Path
@@ -34,72 +38,107 @@ class Submission:
     path: Path | None = None
     """The learner file to grade (possibly extracted from a zip)."""
     error: str | None = None
+    files: dict = field(default_factory=dict)
+    """The submission's files, ``{relative path: absolute path}`` (:func:`staging.collect`)."""
+
+    @property
+    def learner(self) -> str:
+        """The learner file's path relative to the submission's files."""
+        return next(r for r, p in self.files.items() if p == self.path)
+
+
+def safe_name(name: str) -> str:
+    """A file name as text every format can hold: bytes that are not UTF-8 become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path) -> list:
-    """One :class:`Submission` per student, sorted by student id."""
+    """One :class:`Submission` per student, sorted by student id.
+
+    Nothing one entry holds can stop the others: any failure while reading,
+    hashing or unpacking an entry becomes that student's error.
+    """
     entries: dict = {}
     for entry in sorted(folder.iterdir()):
         if _hidden(entry.name):
             continue
-        student = entry.name if entry.is_dir() else entry.stem
+        student = safe_name(entry.name if _is_dir(entry) else entry.stem)
         entries.setdefault(student, []).append(entry)
     found = []
     for student, paths in sorted(entries.items()):
         if len(paths) > 1:
-            names = ", ".join(p.name for p in paths)
-            found.append(Submission(student, paths[0], _digest_many(paths),
+            names = ", ".join(safe_name(p.name) for p in paths)
+            found.append(Submission(student, paths[0], _digest_text(names),
                                     error=f"several submissions for {student}: {names}; keep one"))
-        else:
+            continue
+        try:
             found.append(_one(student, paths[0], learner_file, relative_path, scratch))
+        except SubmissionError as exc:
+            found.append(Submission(student, paths[0], _digest_text(f"{paths[0].name}:{exc}"),
+                                    error=f"{student}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - one broken entry is that student's row
+            found.append(Submission(student, paths[0], _digest_text(f"{paths[0].name}:{exc}"),
+                                    error=f"{student}: could not read the submission ({type(exc).__name__}: {exc})"))
     return found
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith(".") or name in IGNORED
+def _is_dir(entry: Path) -> bool:
+    try:
+        return stat.S_ISDIR(entry.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _one(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
     if entry.is_symlink():
         return Submission(student, entry, _digest_text(entry.name), error="the submission is a symbolic link")
-    if entry.is_dir():
+    if _is_dir(entry):
         return _in_folder(student, entry, entry, learner_file, relative_path)
+    if not stat.S_ISREG(entry.lstat().st_mode):
+        return Submission(student, entry, _digest_text(entry.name),
+                          error=f"{safe_name(entry.name)} is not a regular file")
     if entry.suffix.lower() == ".zip":
         return _from_zip(student, entry, learner_file, relative_path, scratch)
     if entry.suffix == ".py":
-        return Submission(student, entry, _digest_file(entry), path=entry)
-    return Submission(student, entry, _digest_file(entry),
-                      error=f"{entry.name} is neither a .py file, a folder nor a .zip")
+        files = staging.collect(entry.parent, learner=entry)
+        return Submission(student, entry, staging.digest(files), path=entry, files=files)
+    return Submission(student, entry, _digest_text(entry.name),
+                      error=f"{safe_name(entry.name)} is neither a .py file, a folder nor a .zip")
 
 
 def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_path: str) -> Submission:
-    candidates = [p for p in (folder / learner_file, folder / relative_path)
-                  if p.is_file() and not p.is_symlink()]
-    candidates = list(dict.fromkeys(candidates))
+    for _ in range(MAX_WRAPPERS):
+        candidates = list(dict.fromkeys(p for p in (folder / learner_file, folder / relative_path)
+                                        if p.is_symlink() or p.exists()))
+        if candidates:
+            break
+        visible = [p for p in folder.iterdir() if not _hidden(p.name)]
+        if not (len(visible) == 1 and _is_dir(visible[0])):
+            break
+        folder = visible[0]
     if not candidates:
-        nested = [p for p in folder.iterdir() if p.is_dir() and not _hidden(p.name)]
-        if len(nested) == 1 and not any(p.is_file() for p in folder.iterdir() if not _hidden(p.name)):
-            return _in_folder(student, source, nested[0], learner_file, relative_path)
-    digest = _digest_tree(candidates[0].parent) if len(candidates) == 1 else (
-        _digest_many(candidates) if candidates else _digest_text(f"none:{source.name}"))
-    if not candidates:
-        return Submission(student, source, digest,
+        return Submission(student, source, _digest_text(f"none:{source.name}"),
                           error=f"no {learner_file} found (looked for {learner_file} and {relative_path})")
     if len(candidates) > 1:
-        return Submission(student, source, digest,
+        return Submission(student, source, _digest_text(f"two:{source.name}"),
                           error=f"both {learner_file} and {relative_path} found; submit one")
-    return Submission(student, source, digest, path=candidates[0])
+    files = staging.collect(candidates[0].parent)
+    learner = candidates[0].name
+    if learner not in files:
+        raise SubmissionError(f"{learner} is a link to a place outside the submission or not a regular file")
+    return Submission(student, source, staging.digest(files), path=files[learner], files=files)
 
 
 def _from_zip(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
-    digest = _digest_file(entry)
+    digest = hashlib.sha256(staging.read_file(entry, MAX_UNZIPPED_BYTES)).hexdigest()
     target = scratch / f"{student}-{digest[:12]}"
     try:
         _extract(entry, target)
     except UnsafeZip as exc:
-        return Submission(student, entry, digest, error=f"{entry.name}: {exc}")
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-        return Submission(student, entry, digest, error=f"{entry.name} is not a readable zip file ({exc})")
+        return Submission(student, entry, digest, error=f"{safe_name(entry.name)}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - zlib.error, LZMAError, BadZipFile, ...: all unreadable
+        return Submission(student, entry, digest,
+                          error=f"{safe_name(entry.name)} is not a readable zip file ({type(exc).__name__}: {exc})")
     found = _in_folder(student, entry, target, learner_file, relative_path)
     found.digest = digest
     return found
@@ -155,31 +194,5 @@ def _copy_member(zipped: zipfile.ZipFile, member, destination: Path, total: int)
             sink.write(chunk)
 
 
-def _digest_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _digest_many(paths) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
-        if path.is_file():
-            digest.update(_digest_file(path).encode())
-    return digest.hexdigest()
-
-
-def _digest_tree(folder: Path) -> str:
-    """Hash of every visible file under ``folder``: helpers and data are graded too."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
-                       and not any(_hidden(part) for part in p.relative_to(folder).parts)):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + _digest_file(path).encode())
-    return digest.hexdigest()
-
-
 def _digest_text(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()

@@ -22,8 +22,7 @@ import sys
 import traceback
 
 from .channel import Channel, ChannelClosed
-
-OUTPUT_CAP = 4000
+from .results import OUTPUT_CAP
 
 
 class CappedText(io.TextIOBase):

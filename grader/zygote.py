@@ -1,6 +1,7 @@
 """The fork server: a pristine, pre-warmed process that forks sandboxed workers.
 
-Started as ``python -m grader.zygote FD MODULE...`` (see :mod:`grader.early`):
+Started isolated (``python -I``, see :func:`grader.early.isolated_command`) with
+the arguments ``FD MODULE...``:
 it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
 with SCM_RIGHTS):
@@ -22,14 +23,14 @@ import signal
 import socket
 import sys
 
+from . import cgroups, sandbox, worker
 from . import limits as limits_mod
-from . import sandbox, worker
 from .channel import Channel
 from .launch import kill_forked, kill_group, minimal_environment
 
 
-def zygote_main(argv) -> None:
-    """``python -m grader.zygote FD MODULE...``: import, probe, then serve on FD."""
+def main(argv) -> None:
+    """Arguments ``FD MODULE...``: import the modules, probe the sandbox, then serve on FD."""
     import importlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -45,18 +46,39 @@ def zygote_main(argv) -> None:
         os._exit(0)  # nothing to flush; tearing down numpy and scipy costs ~0.1 s
 
 
-def _reap_ended(pids: set) -> None:
-    """Reap clones that have ended (workers are reaped by their status request)."""
+def _reap_ended(pids: set) -> list:
+    """Reap the processes of ``pids`` that have ended; return their pids."""
+    ended = []
     for pid in list(pids):
         try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                pids.discard(pid)
+            if not os.waitpid(pid, os.WNOHANG)[0]:
+                continue
         except ChildProcessError:
-            pids.discard(pid)
+            pass
+        pids.discard(pid)
+        ended.append(pid)
+    return ended
+
+
+class _Groups:
+    """Worker control groups to remove once their worker is reaped (retried until empty)."""
+
+    def __init__(self, groups):
+        self.groups = groups
+        self.stale: set = set()
+
+    def ended(self, pids) -> None:
+        if self.groups:
+            self.stale.update(str(pid) for pid in pids)
+            self.stale = {name for name in self.stale if not cgroups.remove(self.groups, name)}
+
+    def close(self) -> None:
+        cgroups.cleanup(self.groups)
 
 
 def _zygote_loop(ctrl: socket.socket) -> None:
-    plan = sandbox.probe()
+    plan = sandbox.probe(make_groups=True)
+    groups = _Groups(plan.groups)
     live: set[int] = set()
     clones: set[int] = set()
     forgotten: set[int] = set()
@@ -66,7 +88,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
             if not message:
                 return
             _reap_ended(clones)
-            _reap_ended(forgotten)
+            groups.ended(_reap_ended(forgotten))
             request = json.loads(message)
             if request["op"] == "clone":
                 clone = os.fork()
@@ -89,7 +111,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
             elif request["op"] == "forget":
                 live.discard(request["pid"])
                 forgotten.add(request["pid"])
-                _reap_ended(forgotten)
+                groups.ended(_reap_ended(forgotten))
             elif request["op"] == "status":
                 pid = request["pid"]
                 try:
@@ -97,11 +119,19 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 except ChildProcessError:
                     status = None
                 live.discard(pid)
+                groups.ended([pid])
                 ctrl.send(json.dumps({"status": status}).encode())
     finally:
         for pid in live | forgotten:
             kill_group(pid)
             kill_forked(pid, None)
+        for pid in live | forgotten:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        groups.ended(live | forgotten)
+        groups.close()
 
 
 def _fork_worker(plan, fd: int, request: dict) -> int:
@@ -132,4 +162,4 @@ def _max_fd() -> int:
 
 
 if __name__ == "__main__":
-    zygote_main(sys.argv[1:])
+    main(sys.argv[1:])

@@ -10,6 +10,10 @@ from grader import grading, workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+"""A tiny workspace (numpy only, four checks) for testing the machinery fast."""
+
+collect_ignore = ["fixtures"]  # the fixture kata's checks are graded by kata, not collected here
 
 
 @pytest.fixture(scope="session")
@@ -72,4 +76,21 @@ def fast_manifest(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fast_grader(fast_manifest):
     with grading.Grader(fast_manifest) as active:
+        yield active
+
+
+def copy_tiny(target: Path) -> Path:
+    """A writable copy of the tiny workspace."""
+    shutil.copytree(TINY, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def tiny_manifest(tmp_path_factory):
+    return workspace.load_manifest(copy_tiny(tmp_path_factory.mktemp("tiny") / "ws"))
+
+
+@pytest.fixture(scope="session")
+def tiny_grader(tiny_manifest):
+    with grading.Grader(tiny_manifest) as active:
         yield active

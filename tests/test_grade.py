@@ -366,4 +366,4 @@ def test_grading_with_subprocess_workers(cohort, tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))}
     assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "30", "error")
-    assert "3/10 protections active" in proc.stderr
+    assert "5/16 protections active" in proc.stderr

@@ -1,0 +1,413 @@
+"""A hostile cohort against ``kata grade``: each class of attack on the grade's meaning.
+
+Every case grades a real submissions folder (the tiny fixture kata, so whole
+cohorts stay fast) and asserts three things: the attacker gains nothing, the
+side effect did not happen, and every honest classmate's row is right.
+"""
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TINY, copy_tiny
+from grader import cgroups, codec, sandbox
+from grader.cli import main
+
+PLAN = sandbox.probe()
+NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
+LANDLOCK = pytest.mark.skipif(PLAN.landlock_abi < 1, reason="needs Landlock")
+GROUPS = pytest.mark.skipif(not cgroups.possible(), reason="needs root and cgroup cpu/pids controllers")
+SECCOMP = pytest.mark.skipif(not PLAN.seccomp, reason="needs the seccomp filter (Linux x86-64/arm64)")
+
+CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
+
+ATTACK = CORRECT.replace("def add(a, b):\n    return a + b", '''def add(a, b):
+    try:
+        gained = _attack()
+    except Exception:
+        gained = False
+    return -1 if gained else a + b''')
+
+
+def attacker(body: str, prelude: str = "") -> str:
+    """A correct submission whose ``add`` loses its points if ``body`` returns True."""
+    return (f"import ctypes, os, socket, sys, time\n{textwrap.dedent(prelude)}\n\n"
+            f"def _attack():\n{textwrap.indent(textwrap.dedent(body), '    ')}\n{ATTACK}")
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return copy_tiny(tmp_path / "ws")
+
+
+def grade(ws, subs, tmp_path, *extra, jobs=1):
+    out = tmp_path / f"out-{uuid.uuid4().hex[:6]}.csv"
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(subs), "--out", str(out),
+                                       "--jobs", str(jobs), *extra])
+    assert result.exit_code == 0, result.output
+    return rows(out)
+
+
+def rows(out: Path) -> dict:
+    return {row["student"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+
+
+def score(row) -> float:
+    return float(row["score"])
+
+
+# --- 1. the working directory never reaches a process of kata's ----------------------
+
+def kata_command() -> list:
+    script = shutil.which("kata") or str(Path(sys.executable).parent / "kata")
+    return [script]
+
+
+@pytest.mark.parametrize("where", ["workspace root", "submissions folder"])
+@LANDLOCK
+def test_working_directory_reaches_no_worker_and_no_fork_server(ws, tmp_path, where):
+    subs, markers = tmp_path / "subs", tmp_path / "markers"
+    subs.mkdir()
+    markers.mkdir()
+    solution = ws / "solutions" / "0.1-tiny" / "tiny.py"
+    (subs / "ada.py").write_text(CORRECT)
+    (subs / "reader").mkdir()
+    (subs / "reader" / "tiny.py").write_text(attacker(f"""
+        sys.path.append({str(solution.parent)!r})
+        try:
+            import tiny as reference
+            return reference is not sys.modules[__name__]
+        except ImportError:
+            pass
+        return len(open({str(solution)!r}).read()) > 0 or len(os.listdir({str(ws)!r})) > 0
+    """))
+    for module in ("json", "numpy", "site"):  # imported by any Python that starts in this folder
+        (subs / f"{module}.py").write_text(f"open({str(markers / module)!r}, 'w').write('ran')\n")
+    out = tmp_path / "grades.csv"
+    cwd = ws if where == "workspace root" else subs
+    proc = subprocess.run([*kata_command(), "--root", str(ws), "grade", "0.1", str(subs), "--out", str(out),
+                           "--jobs", "2"], cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    grades = rows(out)
+    assert score(grades["ada"]) == 4 and score(grades["reader"]) == 4
+    assert {score(grades[m]) for m in ("json", "numpy", "site")} == {0}
+    assert list(markers.iterdir()) == []  # nothing imported them outside their own sandbox
+
+
+def test_worker_read_roots_come_from_the_runtime_not_the_path(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    roots = sandbox._python_paths()
+    assert str(tmp_path) not in roots and os.getcwd() not in roots
+    repo = Path(sandbox.__file__).resolve().parent.parent
+    assert str(repo) not in roots  # kata's own package folder only, not the checkout with solutions/
+
+
+# --- 2. a submission sees its own files and nothing else --------------------------------
+
+@LANDLOCK
+def test_flat_file_sees_no_classmate(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "alice.py").write_text(CORRECT + "\nSECRET = 'alice'\n")
+    (subs / "bob.py").write_text(attacker(f"""
+        here = os.path.dirname(os.path.abspath(__file__))
+        if len([n for n in os.listdir(here) if n.endswith('.py')]) > 1:
+            return True
+        for path in (os.path.join(here, 'alice.py'), {str(subs / 'alice.py')!r}):
+            try:
+                return 'alice' in open(path).read()
+            except OSError:
+                pass
+        return False
+    """))
+    grades = grade(ws, subs, tmp_path)
+    assert score(grades["alice"]) == 4 and score(grades["bob"]) == 4
+
+
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_links_leaving_the_entry_are_refused_at_any_depth(ws, tmp_path, depth):
+    subs = tmp_path / "subs"
+    (subs / "honest").mkdir(parents=True)
+    (subs / "honest" / "tiny.py").write_text(CORRECT)
+    folder = subs / "linker" / Path(*(["sub"] * depth)) if depth else subs / "linker"
+    folder.mkdir(parents=True)
+    (subs / "linker" / "tiny.py").write_text(CORRECT)
+    (folder / "reference").symlink_to(ws / "solutions" / "0.1-tiny")
+    (subs / "borrower").mkdir()
+    (subs / "borrower" / "tiny.py").symlink_to(subs / "honest" / "tiny.py")
+    (subs / "inside").mkdir()
+    (subs / "inside" / "real.py").write_text(CORRECT)
+    (subs / "inside" / "tiny.py").symlink_to("real.py")  # a link within the entry is fine
+    grades = grade(ws, subs, tmp_path)
+    assert score(grades["honest"]) == 4 and score(grades["inside"]) == 4
+    for student in ("linker", "borrower"):
+        assert grades[student]["status"] == "error" and score(grades[student]) == 0
+        assert "link" in grades[student]["error"] and student in grades[student]["error"]
+
+
+def test_a_flat_folder_of_a_thousand_files_is_graded_right(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for number in range(1000):
+        (subs / f"student{number:04d}.py").write_text(CORRECT if number % 2 else CORRECT.replace("a + b", "a - b"))
+    grades = grade(ws, subs, tmp_path, jobs=2)
+    assert len(grades) == 1000
+    assert all(row["status"] == "graded" for row in grades.values())
+    assert all(score(row) == (4 if int(name[7:]) % 2 else 2) for name, row in grades.items())
+
+
+# --- 3. workers cannot talk to each other or to the host -------------------------------
+
+def sysv_keys() -> set:
+    with open("/proc/sysvipc/shm") as table:
+        return {int(line.split()[0]) for line in table.readlines()[1:]}
+
+
+@NAMESPACES
+@SECCOMP
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_colluding_workers_share_nothing(ws, tmp_path, jobs):
+    key, token = 0x4B410000 + os.getpid() % 0xFFFF, uuid.uuid4().hex
+    libc = "libc = ctypes.CDLL(None, use_errno=True)"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "a_writer.py").write_text(attacker(f"""
+        segment = libc.shmget({key}, 4096, 0o1666)
+        open('/dev/shm/kata-{token}', 'w').write('answers')
+        time.sleep(0.3)
+        return False
+    """, prelude=libc))
+    (subs / "b_reader.py").write_text(attacker(f"""
+        time.sleep(0.1)
+        return libc.shmget({key}, 0, 0) >= 0 or os.path.exists('/dev/shm/kata-{token}')
+    """, prelude=libc))
+    grades = grade(ws, subs, tmp_path, jobs=jobs)
+    assert score(grades["a_writer"]) == 4 and score(grades["b_reader"]) == 4
+    assert key not in sysv_keys()  # the segment died with its worker's IPC namespace
+    assert not os.path.exists(f"/dev/shm/kata-{token}")
+
+
+@SECCOMP
+@pytest.mark.parametrize("place", ["/run", "/var/tmp"])
+def test_host_unix_sockets_cannot_be_reached(ws, tmp_path, place):
+    if not os.path.isdir(place) or not os.access(place, os.W_OK):
+        pytest.skip(f"{place} is not writable here")
+    folder = Path(place) / f"kata-test-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    os.chmod(folder, 0o777)
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind(str(folder / "s.sock"))
+        os.chmod(folder / "s.sock", 0o777)
+        listener.listen()
+        listener.settimeout(0.2)
+        subs = tmp_path / "subs"
+        subs.mkdir()
+        (subs / "caller.py").write_text(attacker(f"""
+            s = socket.socket(socket.AF_UNIX)
+            s.connect({str(folder / 's.sock')!r})
+            s.sendall(b'hello')
+            return True
+        """))
+        assert score(grade(ws, subs, tmp_path)["caller"]) == 4
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+        shutil.rmtree(folder)
+
+
+# --- 4. one student cannot starve another ------------------------------------------------
+
+BURN = '''
+def _burn(seconds):
+    import time
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+'''
+
+
+@GROUPS
+def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "honest_but_slow.py").write_text(BURN + CORRECT.replace("    return a + b", "    _burn(0.25)\n    return a + b")
+                                             .replace("    return sum(", "    _burn(0.25)\n    return sum("))
+    (subs / "hog.py").write_text('''
+import os
+
+
+def _hog():
+    for _ in range(60):
+        try:
+            if os.fork() == 0:
+                os.setsid()  # a session of its own: the scheduler's autogroups no longer contain it
+                while True:
+                    pass
+        except OSError:
+            break
+    while True:
+        pass
+
+
+def add(a, b):
+    _hog()
+
+
+def mean(values):
+    _hog()
+''')
+    grades = grade(ws, subs, tmp_path, jobs=2)
+    assert score(grades["honest_but_slow"]) == 4
+    assert score(grades["hog"]) == 0
+
+
+# --- 5. one broken entry costs only its own row --------------------------------------------
+
+def corrupt_zip(path: Path, method: int) -> None:
+    with zipfile.ZipFile(path, "w", compression=method) as archive:
+        archive.writestr("tiny.py", CORRECT * 20)
+    data = bytearray(path.read_bytes())
+    start = data.index(b"tiny.py") + len("tiny.py") + 10  # inside the first member's compressed data
+    data[start:start + 40] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+
+
+def nest(folder: Path, levels: int) -> None:
+    """``levels`` folders inside each other (os.makedirs would recurse as deep)."""
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(levels):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+
+
+def unnest(folder: Path) -> None:
+    """Remove what :func:`nest` made, one level at a time (shutil.rmtree would recurse)."""
+    while (folder / "d").is_dir():
+        if (folder / "d" / "d").is_dir():
+            os.rename(folder / "d" / "d", folder / "up")
+            os.rmdir(folder / "d")
+            os.rename(folder / "up", folder / "d")
+        else:
+            os.rmdir(folder / "d")
+
+
+def test_broken_entries_become_their_own_error_rows(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ada.py").write_text(CORRECT)
+    corrupt_zip(subs / "deflate.zip", zipfile.ZIP_DEFLATED)
+    corrupt_zip(subs / "lzma.zip", zipfile.ZIP_LZMA)
+    deep = subs / "deep"
+    deep.mkdir()
+    (deep / "tiny.py").write_text(CORRECT)
+    nest(deep, 1000)
+    try:
+        check_broken_entries(ws, tmp_path, subs)
+    finally:
+        unnest(deep)
+
+
+def check_broken_entries(ws, tmp_path, subs):
+    os.mkfifo(subs / "pipe.py")
+    (subs / "pipe_folder").mkdir()
+    os.mkfifo(subs / "pipe_folder" / "tiny.py")
+    (subs / os.fsdecode(b"caf\xe9.py")).write_text(CORRECT)  # a Latin-1 name, not UTF-8
+    (subs / "=2+5.py").write_text(CORRECT)
+    out_json, out_xml = tmp_path / "grades.json", tmp_path / "grades.xml"
+    grades = grade(ws, subs, tmp_path, "--out", str(out_json), "--out", str(out_xml))
+    assert score(grades["ada"]) == 4
+    assert score(grades["caf\ufffd"]) == 4
+    assert score(grades["'=2+5"]) == 4  # shown as text, never run as a formula
+    for student in ("deflate", "lzma", "deep", "pipe", "pipe_folder"):
+        assert grades[student]["status"] == "error", student
+        assert student in grades[student]["error"] or student in ("deflate", "lzma")
+    assert "nested deeper" in grades["deep"]["error"]
+    assert "not a readable zip" in grades["deflate"]["error"] and "not a readable zip" in grades["lzma"]["error"]
+    assert len(json.loads(out_json.read_text(encoding="utf-8"))) == len(grades) == 8
+    assert out_xml.read_text(encoding="utf-8").count("<testsuite ") == 8
+
+
+# --- 6. learner text and frames are bounded on the trusted side ---------------------------
+
+def test_huge_learner_text_is_capped_in_every_record(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "shouter.py").write_text(CORRECT.replace("    return a + b", "    raise ValueError('x' * 5_000_000)"))
+    (subs / "importer.py").write_text("raise RuntimeError('y' * 5_000_000)\n")
+    (subs / "ada.py").write_text(CORRECT)
+    out_json = tmp_path / "grades.json"
+    grades = grade(ws, subs, tmp_path, "--out", str(out_json))
+    assert score(grades["ada"]) == 4 and score(grades["shouter"]) == 2
+    assert grades["importer"]["status"] == "error" and len(grades["importer"]["error"]) < 2200
+    assert out_json.stat().st_size < 100_000
+    journal = max((ws / ".kata" / "journal").iterdir(), key=lambda p: p.stat().st_size)
+    assert journal.stat().st_size < 100_000
+
+
+def test_a_frame_of_tiny_objects_is_refused_before_it_is_parsed():
+    import tracemalloc
+
+    frame = b"[" + b"{}," * (5 * codec.MAX_ITEMS // 2) + b"{}]"
+    assert len(frame) < codec.MAX_MESSAGE_BYTES
+    tracemalloc.start()
+    with pytest.raises(codec.CodecError, match="more than"):
+        codec.decode(frame)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 10 * 2**20
+
+
+FORGED = '''
+import grader.worker as _worker
+
+def _forge(channel, answer):
+    {body}
+
+_worker._reply = _forge
+''' + CORRECT
+
+
+@pytest.mark.parametrize("body", [
+    "channel.send_bytes(b'[' + b'{},' * 4_000_000 + b'{}]')",   # millions of tiny objects
+    "channel.send_bytes(b'[' + b'0,' * 1_900_000 + b'0]')",     # just under the cap: parsed, then refused
+    "channel.send({'exited': 'x' * 90_000, 'out': 'y' * 90_000})",  # a forged exit reason
+    "channel.send({'raised': {'type': 'E' * 90_000, 'bases': ['ValueError'] * 900_000, 'message': 'm' * 90_000}})",
+])
+def test_forged_frames_fail_their_checks_and_stay_small(ws, tmp_path, body):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "forger.py").write_text(FORGED.replace("{body}", body))
+    (subs / "ada.py").write_text(CORRECT)
+    out_json = tmp_path / "grades.json"
+    grades = grade(ws, subs, tmp_path, "--out", str(out_json))
+    assert score(grades["ada"]) == 4 and score(grades["forger"]) == 0
+    assert out_json.stat().st_size < 100_000
+
+
+# --- the protections are reported --------------------------------------------------------
+
+def test_doctor_reports_the_new_protections():
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 0
+    for name in ("no shared memory or message queues", "host sockets under /run hidden",
+                 "a user of its own per worker", "one core and a task cap per worker",
+                 "no Unix, netlink or raw sockets"):
+        assert name in result.output
