@@ -1,15 +1,19 @@
 """What a worker costs with each sandbox layer: start, import, one call, end.
 
-    python bench/sandbox_cost.py [--runs 200]
+    python bench/sandbox_cost.py [--runs 200] [--rounds 5]
 
-Each configuration runs in its own fork server (KATA_SANDBOX=off|landlock|full);
-the table gives the median and 90th percentile over the runs, in milliseconds.
+Three fork servers run at once, one per configuration (KATA_SANDBOX=off,
+landlock, full), and take turns worker by worker, so every configuration
+meets the same machine load. Each round starts fresh fork servers; the table
+gives the median over the rounds of each round's median and 90th percentile,
+in milliseconds, and the last line what the full sandbox adds to a worker
+(start, import and end) over ``off``: per round, the median of the
+worker-by-worker differences.
 """
 
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,54 +23,80 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LEARNER = "import numpy as np\ndef f(x):\n    return float(np.sum(x))\n"
+LAYERS = ("off", "landlock", "full")
+PRELOAD = ("numpy", "scipy.optimize", "scipy.stats")
 
 
-def measure(runs: int) -> dict:
+def servers() -> dict:
+    """One started fork server per configuration."""
     from grader import launch
+
+    started = {}
+    for layers in LAYERS:
+        os.environ["KATA_SANDBOX"] = layers  # read by the fork server when it starts
+        started[layers] = launch.ForkServer(PRELOAD)
+        started[layers].ensure_started()
+    os.environ.pop("KATA_SANDBOX")
+    return started
+
+
+def one_worker(server, path: str, data) -> tuple:
     from grader.limits import Limits
     from grader.session import LearnerSession
+
+    session = LearnerSession(server, path, "learner", time_limit=5, import_time_limit=30, limits=Limits())
+    t0 = time.perf_counter()
+    session.open()
+    t1 = time.perf_counter()
+    session.call("f", (data,))
+    t2 = time.perf_counter()
+    session.close()
+    t3 = time.perf_counter()
+    return 1000 * (t1 - t0), 1000 * (t2 - t1), 1000 * (t3 - t2)
+
+
+def round_of(runs: int, path: str) -> dict:
+    """``{layers: [(start+import, call, end), ...]}`` for one round, workers interleaved."""
     import numpy as np
 
-    folder = tempfile.mkdtemp()
-    path = os.path.join(folder, "learner.py")
-    Path(path).write_text(LEARNER)
-    server = launch.ForkServer(("numpy", "scipy.optimize", "scipy.stats"))
-    server.ensure_started()
-    times = {"start+import": [], "call": [], "end": []}
     data = np.arange(100.0)
-    for _ in range(runs + 5):
-        session = LearnerSession(server, path, "learner", time_limit=5, import_time_limit=30, limits=Limits())
-        t0 = time.perf_counter()
-        session.open()
-        t1 = time.perf_counter()
-        session.call("f", (data,))
-        t2 = time.perf_counter()
-        session.close()
-        t3 = time.perf_counter()
-        for key, value in zip(times, (t1 - t0, t2 - t1, t3 - t2)):
-            value_ms = 1000 * value
-            times[key].append(value_ms)
-    server.stop()
-    return {key: values[5:] for key, values in times.items()}  # the first few warm caches
+    running = servers()
+    times: dict = {layers: [] for layers in LAYERS}
+    try:
+        for number in range(runs + 5):
+            for layers, server in running.items():
+                measured = one_worker(server, path, data)
+                if number >= 5:  # the first few warm caches
+                    times[layers].append(measured)
+    finally:
+        for server in running.values():
+            server.stop()
+    return times
+
+
+def summary(values: list) -> tuple:
+    return statistics.median(values), statistics.quantiles(values, n=10)[-1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--inner", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    if args.inner:
-        result = measure(args.runs)
-        print(" ".join(f"{k}={statistics.median(v):.2f}/{statistics.quantiles(v, n=10)[-1]:.2f}"
-                       for k, v in result.items()))
-        return
-    print(f"{'layers':<10} {'start+import':>16} {'call':>14} {'end':>14}   (median/p90, ms; {args.runs} runs)")
-    for layers in ("off", "landlock", "full"):
-        env = {**os.environ, "KATA_SANDBOX": layers}
-        out = subprocess.run([sys.executable, __file__, "--inner", "1", "--runs", str(args.runs)],
-                             env=env, capture_output=True, text=True, check=True).stdout.split()
-        cells = dict(item.split("=") for item in out)
-        print(f"{layers:<10} {cells['start+import']:>16} {cells['call']:>14} {cells['end']:>14}")
+    path = os.path.join(tempfile.mkdtemp(), "learner.py")
+    Path(path).write_text(LEARNER)
+    rounds = [round_of(args.runs, path) for _ in range(args.rounds)]
+    print(f"{'layers':<10} {'start+import':>16} {'call':>14} {'end':>14}   "
+          f"(median/p90, ms; {args.runs} workers x {args.rounds} rounds)")
+    for layers in LAYERS:
+        cells = []
+        for column in range(3):
+            per_round = [summary([w[column] for w in r[layers]]) for r in rounds]
+            cells.append("/".join(f"{statistics.median(p[i] for p in per_round):.2f}" for i in (0, 1)))
+        print(f"{layers:<10} {cells[0]:>16} {cells[1]:>14} {cells[2]:>14}")
+    added = [statistics.median(f[0] + f[2] - o[0] - o[2] for f, o in zip(r["full"], r["off"])) for r in rounds]
+    print(f"full sandbox adds {statistics.median(added):.2f} ms per worker (median of {args.rounds} rounds; "
+          f"each: {', '.join(f'{a:.2f}' for a in added)}; target <= 2)")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,22 @@
-"""A control group per worker: one core of CPU at most, and a cap on its tasks.
+"""A control group per grading job: one core of CPU at most, and a cap on its tasks.
 
-Without it, a worker that starts dozens of CPU-burning processes takes the
+Without it, a worker that starts dozens of CPU-burning processes (each in a
+session of its own, out of reach of the scheduler's autogroups) takes the
 machine from a classmate graded at the same time, whose honest calls then
-run out of time. With it, each worker's processes share at most one core
-(``cpu`` quota) and number at most ``Limits.processes`` (``pids.max``),
-whatever uid they run as.
+run out of time. With it, everything one grading job runs shares at most
+one core (``cpu`` quota) and at most :data:`TASKS` tasks (``pids.max``).
+
+The group belongs to a fork server, not to each worker: a fork server serves
+one grading job, which grades one student at a time, so its group holds one
+student's workers. Joining a group costs milliseconds (cgroup v1 waits for
+an RCU grace period), so it happens once per fork server, not per worker.
+The per-worker caps are the rlimits of a worker's own uid.
 
 Works with cgroup v1 (separate ``cpu`` and ``pids`` hierarchies) and with
 cgroup v2 (``cpu.max``, ``pids.max`` in one tree) where kata may create
-groups (root). :func:`probe` creates a parent group per fork server and tries
-it; :func:`enter` runs in the forked worker before it drops privileges;
-:func:`remove` runs in the fork server once the worker has been reaped.
+groups (root). Groups live under ``kata/`` in each hierarchy, named by the
+fork server's pid; a fork server's group is removed by whoever reaps it, and
+a group whose process is gone is swept by the next fork server.
 """
 
 from __future__ import annotations
@@ -19,23 +25,25 @@ import os
 from dataclasses import dataclass
 
 ROOT = "/sys/fs/cgroup"
+PARENT = "kata"
 PERIOD_US = 100_000
+TASKS = 512
+"""Tasks of one grading job: a few workers at a time, each capped at 64 processes by its uid."""
 
 
 @dataclass(frozen=True)
 class Groups:
-    """Where this fork server's worker groups go: ``{controller: parent folder}``."""
+    """``(controller, folder)`` pairs: the hierarchies, or one fork server's groups in them."""
 
     parents: tuple = ()
-    """``(controller, folder)`` pairs; controller is ``cpu``, ``pids`` or ``v2``."""
 
     def __bool__(self) -> bool:
         return bool(self.parents)
 
 
 def possible() -> Groups:
-    """The hierarchies kata would use here, creating nothing (for describing the sandbox)."""
-    if not os.path.isdir(ROOT) or os.geteuid() != 0:
+    """The hierarchies kata would use here, creating nothing."""
+    if not os.path.isdir(ROOT) or not hasattr(os, "geteuid") or os.geteuid() != 0:
         return Groups()
     v1 = [(c, os.path.join(ROOT, c)) for c in ("cpu", "pids")]
     if all(os.path.exists(os.path.join(folder, "cgroup.procs")) for _, folder in v1):
@@ -45,44 +53,68 @@ def possible() -> Groups:
     return Groups()
 
 
-def probe(name: str) -> Groups:
-    """Create parent groups named ``name`` for this fork server; empty Groups when impossible."""
-    candidates = [(c, os.path.join(folder, name)) for c, folder in possible().parents]
-    if not candidates:
-        return Groups()
+def join(cores: float = 1.0, tasks: int = TASKS) -> Groups:
+    """In a fork server: make its groups, limit them, move itself in; empty Groups if refused."""
+    name = str(os.getpid())
+    made = []
     try:
-        for controller, folder in candidates:
-            os.makedirs(folder, exist_ok=True)
+        for controller, root in possible().parents:
+            parent = os.path.join(root, PARENT)
+            os.makedirs(parent, exist_ok=True)
             if controller == "v2":
-                _write(os.path.join(folder, "cgroup.subtree_control"), "+cpu +pids")
-        groups = Groups(tuple(candidates))
-        _try(groups)
-        return groups
+                _write(os.path.join(parent, "cgroup.subtree_control"), "+cpu +pids")
+            _sweep(parent)
+            folder = os.path.join(parent, name)
+            os.makedirs(folder, exist_ok=True)
+            made.append((controller, folder))
+            _limit(controller, folder, tasks, int(PERIOD_US * cores))
+            _write(os.path.join(folder, "cgroup.procs"), "0")
     except OSError:
-        cleanup(Groups(tuple(candidates)))
+        _leave(made)
         return Groups()
+    return Groups(tuple(made))
 
 
-def _try(groups: Groups) -> None:
-    """Make a worker group with its limits and remove it again (raises OSError if refused)."""
-    for controller, parent in groups.parents:
-        folder = os.path.join(parent, "probe")
-        os.mkdir(folder)
+def remove(pid: int) -> None:
+    """Remove the groups of the fork server ``pid`` once it has ended (best effort)."""
+    for _, root in possible().parents:
         try:
-            _limit(controller, folder, 64, PERIOD_US)
-        finally:
+            os.rmdir(os.path.join(root, PARENT, str(pid)))
+        except OSError:
+            pass
+
+
+def _sweep(parent: str) -> None:
+    """Remove groups whose fork server is gone (a run that was killed)."""
+    for name in os.listdir(parent):
+        if name.isdigit() and not os.path.exists(f"/proc/{name}"):
+            try:
+                os.rmdir(os.path.join(parent, name))
+            except OSError:
+                pass
+
+
+def _leave(made: list) -> None:
+    """Undo a half-made join: back to the hierarchy's root group, groups removed."""
+    for controller, folder in made:
+        root = ROOT if controller == "v2" else os.path.join(ROOT, controller)
+        try:
+            _write(os.path.join(root, "cgroup.procs"), "0")
+        except OSError:
+            pass
+        try:
             os.rmdir(folder)
+        except OSError:
+            pass
 
 
-def _limit(controller: str, folder: str, processes: int, quota: int) -> None:
-    if controller in ("cpu", "v2"):
-        if controller == "cpu":
-            _write(os.path.join(folder, "cpu.cfs_period_us"), str(PERIOD_US))
-            _write(os.path.join(folder, "cpu.cfs_quota_us"), str(quota))
-        else:
-            _write(os.path.join(folder, "cpu.max"), f"{quota} {PERIOD_US}")
+def _limit(controller: str, folder: str, tasks: int, quota: int) -> None:
+    if controller == "cpu":  # the period is the kernel's default, PERIOD_US
+        _write(os.path.join(folder, "cpu.cfs_quota_us"), str(quota))
+    elif controller == "v2":
+        _write(os.path.join(folder, "cpu.max"), f"{quota} {PERIOD_US}")
     if controller in ("pids", "v2"):
-        _write(os.path.join(folder, "pids.max"), str(processes))
+        _write(os.path.join(folder, "pids.max"), str(tasks))
 
 
 def _words(path: str) -> list:
@@ -99,45 +131,3 @@ def _write(path: str, text: str) -> None:
         os.write(fd, text.encode())
     finally:
         os.close(fd)
-
-
-def enter(groups: Groups, worker: str, processes: int, cores: float = 1.0) -> None:
-    """In the worker: make its groups, set the limits, move itself in (raises OSError)."""
-    quota = int(PERIOD_US * cores)
-    for controller, parent in groups.parents:
-        folder = os.path.join(parent, worker)
-        os.mkdir(folder)
-        _limit(controller, folder, processes, quota)
-        _write(os.path.join(folder, "cgroup.procs"), "0")
-
-
-def remove(groups: Groups, worker: str) -> bool:
-    """Remove a worker's groups; False while some process is still in one."""
-    done = True
-    for _, parent in groups.parents:
-        try:
-            os.rmdir(os.path.join(parent, worker))
-        except FileNotFoundError:
-            pass
-        except OSError:
-            done = False
-    return done
-
-
-def cleanup(groups: Groups) -> None:
-    """Remove every worker group left and the parents (when the fork server ends)."""
-    for _, parent in groups.parents:
-        try:
-            names = os.listdir(parent)
-        except OSError:
-            continue
-        for name in names:
-            if os.path.isdir(os.path.join(parent, name)):
-                try:
-                    os.rmdir(os.path.join(parent, name))
-                except OSError:
-                    pass
-        try:
-            os.rmdir(parent)
-        except OSError:
-            pass

@@ -26,7 +26,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from . import early
+from . import cgroups, early
 from . import limits as limits_mod
 from . import worker
 from .channel import Channel
@@ -205,6 +205,7 @@ class ForkServer:
             self._ctrl.close()
             if self._proc is not None:
                 self._proc.wait()
+                cgroups.remove(self._proc.pid)
             self._ctrl = self._proc = None
 
 

@@ -41,3 +41,12 @@ def setns(fd: int, nstype: int) -> None:
 def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     _check(libc().mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
                         ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+
+
+def cpu_wait(pid: int) -> float | None:
+    """Seconds process ``pid`` has spent runnable but waiting for a CPU; None where unknown."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None

@@ -14,7 +14,8 @@ Layers, each used when this machine allows it (:func:`probe` finds out once):
   shared memory);
 - **an unprivileged uid** per worker, so rlimits on processes apply per worker
   and nothing of root's or of another worker's is writable;
-- **control groups** (:mod:`grader.cgroups`): one core and a task cap per worker;
+- **control groups** (:mod:`grader.cgroups`): one core and a task cap per
+  fork server, that is per grading job, which holds one student at a time;
 - **seccomp** (:mod:`grader.seccomp`): IP sockets only, so no Unix socket of
   the host can be reached wherever it lives;
 - **Landlock**: read only the Python installation, system libraries and the
@@ -59,32 +60,31 @@ class Plan:
     read_roots: tuple = field(default_factory=tuple)
     seccomp: bool = False
     groups: cgroups.Groups = field(default_factory=cgroups.Groups)
-    """This fork server's control groups; empty where they cannot be made."""
+    """The control group hierarchies a fork server joins a group of (:func:`enter_server`)."""
 
 
-def probe(make_groups: bool = False) -> Plan:
+def probe() -> Plan:
     """Find out which layers work here (costs one short-lived fork).
 
-    ``make_groups``: create this fork server's control groups (the fork server
-    does; a command that only describes the plan does not).
     ``KATA_SANDBOX=off|landlock`` turns layers off, to measure what they cost.
     """
     choice = os.environ.get("KATA_SANDBOX", "full")
     if not sys.platform.startswith("linux") or choice == "off":
         return Plan()
-    namespaces = choice == "full" and os.geteuid() == 0 and _can_unshare()
-    groups = cgroups.Groups()
-    if namespaces:
-        groups = cgroups.probe(f"kata-{os.getpid()}") if make_groups else cgroups.possible()
+    namespaces = choice == "full" and os.geteuid() == 0 and _works_in_child(
+        lambda: linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWPID))
+    groups = cgroups.possible() if namespaces else cgroups.Groups()
+    filtered = seccomp.available() and _works_in_child(seccomp.install)  # builds the filter here, once
     return Plan(namespaces=namespaces, landlock_abi=landlock.abi_version(),
-                read_roots=tuple(_python_paths()), seccomp=seccomp.available(), groups=groups)
+                read_roots=tuple(_python_paths()), seccomp=filtered, groups=groups)
 
 
-def _can_unshare() -> bool:
+def _works_in_child(action) -> bool:
+    """Whether ``action`` succeeds in a short-lived child (this process is left as it was)."""
     pid = os.fork()
     if pid == 0:
         try:
-            linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWPID)
+            action()
             os._exit(0)
         except BaseException:  # noqa: BLE001
             os._exit(1)
@@ -133,7 +133,7 @@ def describe(plan: Plan, mode: str) -> list:
         ("no shared memory or message queues with others", ns, "IPC namespace, private /dev/shm; needs root"),
         ("host sockets under /run hidden", ns, "private /run and /var/run; needs root"),
         ("a user of its own per worker", ns, f"uid {UID_BASE} + pid; needs root"),
-        ("one core and a task cap per worker", bool(plan.groups),
+        ("one core and a task cap per student being graded", bool(plan.groups),
          "control groups (cpu, pids)" if plan.groups else "needs root and cgroup cpu/pids"),
         ("file access limited to Python and the submission", abi >= 1, f"Landlock ABI {abi}" if abi else "needs Landlock"),
         ("no TCP connect or bind", abi >= 4 or ns, "Landlock ABI 4+ or network namespace"),
@@ -176,18 +176,36 @@ def isolate(plan: Plan, learner_path: str, limits: Limits):
     files = staging.read_all(Path(learner_path).parent)
     host_pid = int(os.readlink("/proc/self"))  # the host's procfs: the pid outside the namespace
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    if plan.groups:
-        try:
-            cgroups.enter(plan.groups, str(host_pid), limits.processes)
-        except OSError:
-            pass  # the probe succeeded; the rlimits below still cap processes
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC)
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | (0 if _shared_network(plan) else linux.CLONE_NEWNET))
     uid = UID_BASE + host_pid
     _private_files(plan, files, uid)
     _drop_user(uid)
     apply_limits(limits, own_uid=True)
     _restrict(plan, SUBMISSION, SCRATCH)
     return os.path.join(SUBMISSION, os.path.basename(learner_path)), kill_strays
+
+
+def _shared_network(plan: Plan) -> bool:
+    """Whether workers share their fork server's empty network namespace (see :func:`enter_server`).
+
+    Sharing is safe only where workers cannot make Unix sockets (seccomp):
+    abstract ones belong to the network namespace. Loopback stays down, and
+    an unprivileged worker cannot bring it up.
+    """
+    return plan.namespaces and plan.seccomp
+
+
+def enter_server(plan: Plan, network: bool = True) -> bool:
+    """In a fork server (and each clone), once: join a control group of its own, and
+    (``network``) move into a new, empty network namespace.
+
+    Workers inherit both instead of each making their own: a new network
+    namespace is the costliest to make, and joining a group costs milliseconds.
+    Returns whether the control group was joined.
+    """
+    if network and _shared_network(plan):
+        linux.unshare(linux.CLONE_NEWNET)
+    return bool(plan.groups and cgroups.join())
 
 
 def _restrict(plan: Plan, submission: str, scratch: str) -> None:

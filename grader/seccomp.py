@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import platform
 
 from . import linux
@@ -65,11 +66,17 @@ def program() -> list:
     ]
 
 
-def install() -> None:
-    """Filter this process and all it will start; raise OSError if the kernel refuses."""
+@functools.lru_cache(maxsize=1)
+def compiled() -> tuple:
+    """The filter in the kernel's layout, built once (in the fork server, before any fork)."""
     code = program()
     instructions = (_Instruction * len(code))(*[_Instruction(*i) for i in code])
-    prog = _Program(len(code), instructions)
+    return _Program(len(code), instructions), instructions
+
+
+def install() -> None:
+    """Filter this process and all it will start; raise OSError if the kernel refuses."""
+    prog, _ = compiled()
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     if linux.libc().prctl(PR_SET_SECCOMP, ctypes.c_ulong(SECCOMP_MODE_FILTER), ctypes.byref(prog), 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "seccomp filter refused")

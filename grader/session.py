@@ -17,13 +17,18 @@ from __future__ import annotations
 import builtins
 import sys
 import threading
+import time
 from dataclasses import dataclass
+
+from . import linux
 
 from .channel import ChannelClosed, ChannelTimeout
 from .limits import Limits
 from .results import MESSAGE_CAP, OUTPUT_CAP, cap
 
 MAX_FUNCTIONS = 1000
+STARVED_FACTOR = 3.0
+"""A call's deadline moves by the time its worker waited for a CPU, up to this many time limits."""
 
 
 class LearnerError(Exception):
@@ -175,7 +180,7 @@ class LearnerSession:
         doing = f" while {doing}" if doing else ""
         timer = _windows_watchdog(worker, timeout)
         try:
-            answer = worker.channel.recv(timeout)
+            answer = _recv_fairly(worker, timeout)
         except ChannelTimeout:
             self._drop(worker)
             raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
@@ -225,6 +230,29 @@ class LearnerSession:
         exc = learner_exception(answer.get("raised"))
         where = f" line {exc.line}" if exc.line else ""
         return f"{name}{where}: {exc}"
+
+
+def _recv_fairly(worker, timeout: float):
+    """The worker's answer, within ``timeout`` seconds of the worker's own time.
+
+    Time the worker spent runnable but waiting for a CPU (the machine busy
+    with others' work) does not count, up to ``STARVED_FACTOR`` times the
+    limit in all: a neighbour's load cannot make an honest call time out,
+    and a call that sleeps or spins is still stopped on time.
+    """
+    started, waited = time.monotonic(), linux.cpu_wait(worker.pid)
+    allowed = timeout
+    while True:
+        try:
+            return worker.channel.recv(max(started + allowed - time.monotonic(), 0.0))
+        except ChannelTimeout:
+            now = linux.cpu_wait(worker.pid)
+            if waited is None or now is None:
+                raise
+            fair = min(timeout + (now - waited), STARVED_FACTOR * timeout)
+            if fair - allowed < 0.005:
+                raise
+            allowed = fair
 
 
 class _Watchdog:

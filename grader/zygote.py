@@ -60,25 +60,9 @@ def _reap_ended(pids: set) -> list:
     return ended
 
 
-class _Groups:
-    """Worker control groups to remove once their worker is reaped (retried until empty)."""
-
-    def __init__(self, groups):
-        self.groups = groups
-        self.stale: set = set()
-
-    def ended(self, pids) -> None:
-        if self.groups:
-            self.stale.update(str(pid) for pid in pids)
-            self.stale = {name for name in self.stale if not cgroups.remove(self.groups, name)}
-
-    def close(self) -> None:
-        cgroups.cleanup(self.groups)
-
-
 def _zygote_loop(ctrl: socket.socket) -> None:
-    plan = sandbox.probe(make_groups=True)
-    groups = _Groups(plan.groups)
+    plan = sandbox.probe()
+    sandbox.enter_server(plan)
     live: set[int] = set()
     clones: set[int] = set()
     forgotten: set[int] = set()
@@ -87,8 +71,6 @@ def _zygote_loop(ctrl: socket.socket) -> None:
             message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
             if not message:
                 return
-            _reap_ended(clones)
-            groups.ended(_reap_ended(forgotten))
             request = json.loads(message)
             if request["op"] == "clone":
                 clone = os.fork()
@@ -96,6 +78,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     ctrl.close()
                     ctrl = socket.socket(fileno=fds[0])
                     live, clones, forgotten = set(), set(), set()
+                    sandbox.enter_server(plan, network=False)  # a group of its own, for its own job
                     continue
                 clones.add(clone)
                 os.close(fds[0])
@@ -111,7 +94,6 @@ def _zygote_loop(ctrl: socket.socket) -> None:
             elif request["op"] == "forget":
                 live.discard(request["pid"])
                 forgotten.add(request["pid"])
-                groups.ended(_reap_ended(forgotten))
             elif request["op"] == "status":
                 pid = request["pid"]
                 try:
@@ -119,19 +101,16 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 except ChildProcessError:
                     status = None
                 live.discard(pid)
-                groups.ended([pid])
                 ctrl.send(json.dumps({"status": status}).encode())
+            # Housekeeping after the reply: the caller is not kept waiting for it.
+            for clone in _reap_ended(clones):
+                cgroups.remove(clone)
+            _reap_ended(forgotten)
     finally:
         for pid in live | forgotten:
             kill_group(pid)
             kill_forked(pid, None)
-        for pid in live | forgotten:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-        groups.ended(live | forgotten)
-        groups.close()
+
 
 
 def _fork_worker(plan, fd: int, request: dict) -> int:

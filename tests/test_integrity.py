@@ -408,6 +408,34 @@ def test_doctor_reports_the_new_protections():
     result = CliRunner().invoke(main, ["doctor"])
     assert result.exit_code == 0
     for name in ("no shared memory or message queues", "host sockets under /run hidden",
-                 "a user of its own per worker", "one core and a task cap per worker",
+                 "a user of its own per worker", "one core and a task cap per student being graded",
                  "no Unix, netlink or raw sockets"):
         assert name in result.output
+
+
+@pytest.fixture
+def busy_machine():
+    """Ten CPU burners, each in a session of its own, for the length of a test."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+               for _ in range(10)]
+    yield
+    for burner in burners:
+        burner.kill()
+        burner.wait()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/schedstat"), reason="needs Linux scheduler statistics")
+def test_time_spent_waiting_for_a_cpu_does_not_count(tiny_grader, tmp_path, busy_machine):
+    from grader.session import LearnerSession, WorkerFault
+
+    path = tmp_path / "tiny.py"
+    path.write_text(BURN + "\n\ndef add(a, b):\n    _burn(0.25)\n    return a + b\n\n\n"
+                    "def mean(values):\n    import time\n    time.sleep(30)\n")
+    session = LearnerSession(tiny_grader.launcher, str(path), "tiny", time_limit=1.0, import_time_limit=30)
+    try:
+        session.open()
+        assert [session.call("add", (2, 3)) for _ in range(3)] == [5, 5, 5]  # slowed, not failed
+        with pytest.raises(WorkerFault, match="timed out"):
+            session.call("mean", ([1.0],))  # sleeping is not waiting for a CPU
+    finally:
+        session.close()
