@@ -68,13 +68,24 @@ def fmt(x, other=None) -> str:
     return repr(x)
 
 
+NLL_GAP = 1e-3
+"""How far above its minimum a fitted model's negative log-likelihood may be, in nats.
+
+About 0.05 standard errors from the MLE: far finer than statistics cares
+about, yet reached by any optimiser that converged."""
+
+
 def number(value, what: str = "") -> float:
     """The learner's value as a float, or a failure saying why it is not a number."""
+    where = f" for {what}" if what else ""
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
         return float(value.reshape(()))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    where = f" for {what}" if what else ""
+        try:
+            return float(value)
+        except OverflowError:
+            raise CheckFailure(f"returned an integer of {len(str(abs(value)))} digits{where}, "
+                               "too large for a float; expected a number") from None
     raise CheckFailure(f"returned {describe(value)}{where}; expected a number")
 
 
@@ -95,11 +106,11 @@ def numbers(value, names: tuple) -> tuple:
 def array(value, shape: tuple) -> np.ndarray:
     """The learner's value as a float array of exactly ``shape``."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = np.asarray(float(value))
+        value = np.asarray(number(value))
     elif isinstance(value, (list, tuple)):
         try:
             value = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise CheckFailure(f"returned {describe(value)}; expected an array of shape {shape}") from None
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
         raise CheckFailure(f"returned {describe(value)}; expected an array of shape {shape}")
@@ -109,17 +120,32 @@ def array(value, shape: tuple) -> np.ndarray:
 
 
 def close(actual: float, expected: float, *, rtol: float = 1e-7, atol: float = 1e-9,
-          what: str = "", n: int | None = None, offsets: dict | None = None) -> None:
+          what: str = "", n: int | None = None, offsets: dict | None = None,
+          variants: dict | None = None) -> None:
     """Fail unless ``actual`` is within tolerance of ``expected`` (infinities must match).
 
     A failure names a recognisable relation when there is one (see
-    :func:`relation`); ``n`` (the data size) and ``offsets`` (named constants,
-    e.g. ``{"n/2·ln(2π)": ...}``) let it recognise more.
+    :func:`relation`): ``n`` (the data size), ``offsets`` (named constants)
+    and ``variants`` (what a known mistake computes) let it recognise more.
+
+    Parameters:
+        actual: the learner's number (already checked by :func:`number`).
+        expected: the trusted value.
+        rtol, atol: the tolerance; follow the contract and the conditioning
+            of the computation, never float64 round-off.
+        what: a label for the value (``"sigma"``).
+        n: the data size, for factors such as n/(n-1).
+        offsets: ``{name: constant}``, e.g. ``{"n/2·ln(2π)": n / 2 * log(2π)}``.
+        variants: ``{explanation: value}``, the value a known mistake gives,
+            e.g. ``{"the log-likelihood with σ in place of σ²": ll(mu, sqrt(sigma))}``.
+
+    Example:
+        ``close(number(learner.f(x)), reference(x), rtol=1e-6, n=x.size)``
     """
     if _close(actual, expected, rtol, atol):
         return
     label = f"{what} " if what else ""
-    found = relation(actual, expected, n=n, offsets=offsets)
+    found = relation(actual, expected, n=n, offsets=offsets, variants=variants)
     raise CheckFailure(f"{label}{fmt(actual, expected)}, expected {fmt(expected, actual)}"
                        f"{_error_note(actual, expected)}{': ' + found if found else ''}")
 
@@ -142,13 +168,18 @@ def close_values(actual: tuple, expected: tuple, names: tuple, only: tuple = (),
         close(actual[i], expected[i], what=names[i], **tolerances)
 
 
-def relation(actual: float, expected: float, n: int | None = None, offsets: dict | None = None) -> str:
+def relation(actual: float, expected: float, n: int | None = None, offsets: dict | None = None,
+             variants: dict | None = None) -> str:
     """Words for how ``actual`` relates to ``expected``, or "" when nothing is recognised."""
     actual, expected = float(actual), float(expected)
+    for explanation, value in (variants or {}).items():
+        if math.isfinite(actual) and _near(actual, float(value)):
+            return f"it equals {explanation}"
     if math.isnan(actual):
         return "nan where a finite value was expected" if math.isfinite(expected) else ""
     if math.isinf(actual) and math.isfinite(expected):
-        return f"{fmt(actual)} where a finite value was expected (an overflow, or log(0)?)"
+        return (f"{fmt(actual)} where a finite value was expected (an overflow, or the log of 0: a product "
+                "of many probabilities, or one tiny density, underflows to 0; take logs before multiplying)")
     if not (math.isfinite(actual) and math.isfinite(expected)) or expected == 0:
         return ""
     if _near(actual, -expected):
@@ -172,7 +203,7 @@ def relation(actual: float, expected: float, n: int | None = None, offsets: dict
 
 
 def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-12)
+    return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-12)
 
 
 def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
@@ -191,6 +222,26 @@ def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
     a, e = actual.ravel()[worst], expected.ravel()[worst]
     raise CheckFailure(f"{len(bad)} of {actual.size} elements wrong; worst at [{index}]: "
                        f"{fmt(a, e)}, expected {fmt(e, a)}{_error_note(a, e)}")
+
+
+def accepts(function, *args, **kwargs):
+    """Call the learner's ``function`` on valid input; fail if it raises. Returns the value.
+
+    A "rejects bad input" check calls this first and judges the value: a
+    function that raises on every call does not reject bad input, it rejects
+    everything, and the point is earned only by a function that also gets
+    valid input right.
+
+    Example:
+        ``close(number(accepts(learner.f, good)), reference(good))``, then
+        ``raises(ValueError, "it is empty", learner.f, bad)``.
+    """
+    try:
+        return function(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except LearnerError as exc:
+        raise CheckFailure(f"raised {exc} on valid input; only bad input must be rejected") from None
 
 
 def raises(exc_type: type, because: str, function, *args, **kwargs) -> None:

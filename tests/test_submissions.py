@@ -12,7 +12,8 @@ from conftest import SUBMISSIONS
 
 SEEDS = (0, 1, 2, 12345)
 
-CORRECT = ["correct_loops_math", "correct_nelder_mead", "correct_scipy", "prints_a_lot"]
+CORRECT = ["correct_loops_math", "correct_nelder_mead", "correct_scipy", "prints_a_lot", "correct_float32",
+           "correct_lesson_minimize"]
 
 # submission -> (the function it gets wrong, checks that must fail with every seed)
 MISTAKES = {
@@ -42,7 +43,22 @@ MISTAKES = {
     "logistic_nll_ignores_bias": ("logistic_nll", {"test_logistic_nll_matches_scipy"}),
     "fit_ignores_bias": ("fit_logistic_mle", {"test_fit_logistic_mle_strong_bias"}),
     "fit_swapped_order": ("fit_logistic_mle", {"test_fit_logistic_mle_agrees_with_scipy"}),
+    "log_of_product": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy"}),
+    "pdf_then_log": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy"}),
+    "sigma_not_squared_both": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_matches_scipy",
+                                                           "test_gaussian_log_likelihood_narrow"}),
+    "remembers_data": ("gaussian_log_likelihood", {"test_gaussian_log_likelihood_peaks_at_mle"}),
+    "clipped_probabilities": ("logistic_nll", {"test_logistic_nll_large_z"}),
+    "fit_stops_early": ("fit_linear_regression_mle", {"test_fit_linear_regression_slope_and_intercept",
+                                                      "test_fit_linear_regression_reaches_maximum_likelihood"}),
+    "logistic_fit_stops_early": ("fit_logistic_mle", {"test_fit_logistic_mle_agrees_with_scipy",
+                                                      "test_fit_logistic_mle_strong_bias"}),
+    "nll_broadcasts": ("linear_regression_nll", {"test_linear_regression_nll_rejects_mismatched_lengths"}),
+    "logistic_nll_broadcasts": ("logistic_nll", {"test_logistic_nll_rejects_mismatched_lengths"}),
 }
+
+# Junk: submissions that must score nothing at all, and never make kata err.
+JUNK = ["raises_everywhere", "huge_values"]
 
 
 def failing(result):
@@ -70,6 +86,42 @@ def test_mistake_costs_only_its_function(grader, kata, name, seed):
             assert check.passed, f"{name} lost points on {check.name}: {check.message}"
         if not check.passed:
             assert check.hint and check.message
+
+
+@pytest.mark.parametrize("name", JUNK)
+def test_junk_scores_nothing_and_is_never_our_error(grader, kata, name):
+    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", 4)
+    assert result.status == "graded" and result.score == 0
+    assert all(c.outcome in ("failed", "raised") for c in result.checks), \
+        [(c.name, c.message) for c in result.checks if c.outcome not in ("failed", "raised")]
+
+
+WEIRD_VALUES = ["10 ** 400", "-10 ** 400", "1e308", "float('nan')", "float('-inf')", "complex(1, 2)", "'0.5'",
+                "None", "True", "[]", "[[1.0, 2.0], [3.0]]", "{'mu': 1.0}", "np.zeros((2, 2, 2))",
+                "np.array([1 + 2j, 3j])", "np.array([True, False])", "np.iinfo(np.uint64).max", "object()",
+                "np.float16(65504)", "(1e308, -1e308, 1e308)", "[float('nan'), float('inf')]", "lambda: 1"]
+
+
+@pytest.mark.parametrize("value", WEIRD_VALUES)
+def test_any_returned_value_ends_as_a_failure_never_our_error(grader, kata, tmp_path, value):
+    functions = "".join(f"def {name}(*args):\n    return {value}\n\n\n" for name in kata.targets)
+    (tmp_path / "mle.py").write_text(f"import numpy as np\n\n\n{functions}")
+    result = grader.grade(kata, tmp_path / "mle.py", 2)
+    assert result.status == "graded"
+    assert not [c.message for c in result.checks if c.outcome not in ("passed", "failed", "raised")]
+
+
+@pytest.mark.parametrize("name, named", [
+    ("sigma_not_squared_both", "σ in place of σ², in both of its places"),
+    ("fit_swapped_order", "the values are swapped; return (w, b) in that order"),
+    ("logistic_nll_ignores_bias", "the NLL with b = 0 (the bias is left out)"),
+    ("fit_ignores_bias", "it is the best fit with b = 0"),
+    ("ignores_intercept", "it is the best line through the origin"),
+])
+def test_mistakes_are_named_by_relation(grader, kata, name, named):
+    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", 6)
+    assert any(named in c.message for c in result.checks if not c.passed), \
+        [c.message for c in result.checks if not c.passed]
 
 
 def test_failure_message_says_what_was_called_returned_and_expected(grader, kata):

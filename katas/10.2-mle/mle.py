@@ -69,7 +69,9 @@ def gaussian_log_likelihood(mu, sigma, data):
         data: a 1-D NumPy array of observations.
 
     Returns:
-        float: the log-likelihood, summed over the data.
+        float: the log-likelihood, summed over the data. It must stay finite
+        for thousands of points and for points far from mu: a product of
+        densities, or one density far out, underflows to 0.
 
     Raises:
         ValueError: if sigma <= 0.
@@ -93,7 +95,8 @@ def linear_regression_nll(params, X, y):
         float: the negative log-likelihood, summed over the data.
 
     Raises:
-        ValueError: if X and y differ in length.
+        ValueError: if X and y differ in length (NumPy would broadcast an
+            array of length 1 silently: check the lengths yourself).
     """
     raise NotImplementedError
 
@@ -103,13 +106,17 @@ def fit_linear_regression_mle(X, y):
 
     They are the least-squares slope and intercept, and sigma is the square root
     of the mean squared residual. Solve in closed form, or minimise
-    ``linear_regression_nll`` numerically (scipy.optimize.minimize).
+    ``linear_regression_nll`` numerically (scipy.optimize.minimize, started
+    where the data is).
 
     Args:
-        X, y: 1-D NumPy arrays of the same length.
+        X, y: 1-D NumPy arrays of the same length, on any scale (X need not be
+            near 0; n may be in the hundreds).
 
     Returns:
-        (m, b, sigma), accurate to about 1e-4.
+        (m, b, sigma) whose negative log-likelihood is within 0.001 of its
+        minimum (about 0.05 standard errors from the MLE): a fit is judged by
+        the likelihood it reaches, not by its digits.
     """
     raise NotImplementedError
 
@@ -133,7 +140,7 @@ def logistic_nll(params, X, y):
         float: the negative log-likelihood, summed over the data.
 
     Raises:
-        ValueError: if X and y differ in length.
+        ValueError: if X and y differ in length (check it yourself, as above).
     """
     raise NotImplementedError
 
@@ -146,10 +153,11 @@ def fit_logistic_mle(X, y):
     work.
 
     Args:
-        X: a 1-D NumPy array of inputs.
+        X: a 1-D NumPy array of inputs, on any scale (X need not be near 0;
+            n may be in the hundreds).
         y: a 1-D NumPy array of 0/1 labels.
 
     Returns:
-        (w, b), accurate to about 1e-4.
+        (w, b) whose negative log-likelihood is within 0.001 of its minimum.
     """
     raise NotImplementedError

@@ -15,13 +15,15 @@ import math
 import numpy as np
 from scipy import optimize, special, stats
 
-from grader.checklib import (CheckFailure, array, close, close_array, close_values, fmt, memo, number, numbers,
-                             raises)
+from grader.checklib import (NLL_GAP, CheckFailure, accepts, array, close, close_array, close_values, fmt, memo,
+                             number, numbers, raises)
 
-# A fit is accepted when the likelihood it reaches is within this many nats of
-# the maximum: about 0.05 standard errors from the MLE, far finer than
-# statistics cares about, yet coarse enough for scipy's default optimisers.
-NLL_GAP = 1e-3
+# Closed forms are judged to RTOL times the value's sensitivity to rounding:
+# the sum of the sizes of its terms and of how much each term moves when its
+# inputs are rounded (see the *_tolerance functions). That is what float32 or
+# another order of summation can cost; every classic mistake changes the value
+# by a sizeable fraction of n on the data below, thousands of times more.
+RTOL = 1e-6
 
 
 # --- data ------------------------------------------------------------------
@@ -38,6 +40,7 @@ def _gaussian_sample(rng, n, mu, sigma):
 
 
 def _linear_data(rng):
+    """A small teaching data set: n from 20 to 60, X in [-3, 3]."""
     n = int(rng.integers(20, 61))
     X = rng.uniform(-3, 3, n)
     m, b = _away_from_zero(rng, 0.5, 3.0), _away_from_zero(rng, 1.0, 5.0)
@@ -45,31 +48,24 @@ def _linear_data(rng):
     return X, y
 
 
-def _fast_linear_nll(params, X, y):
-    m, b, log_sigma = params
-    return y.size * (log_sigma + 0.5 * math.log(2 * math.pi)) + np.sum((y - m * X - b) ** 2) / (2 * math.exp(2 * log_sigma))
+def _realistic_linear_data(rng):
+    """Data as it comes: n in the hundreds, X far from 0 and on its own scale, y on another.
 
-
-def _linear_fit_data(rng):
-    """Linear data on which the lesson's own method reaches the MLE.
-
-    Nelder-Mead with scipy's default settings stops at a collapsed simplex,
-    reporting success, on about 1 data set in 1,000 (a restart finds the MLE).
-    That is the optimiser's flaw, not the learner's, so such data sets are
-    drawn again.
+    A fit that stops early (gradient descent with a fixed number of steps, an
+    optimiser started far from the data) does not reach the MLE here.
     """
-    while True:
-        X, y = _linear_data(rng)
-        if _lesson_fit_reaches_mle(X, y):
-            return X, y
+    n = int(rng.integers(150, 600))
+    centre, width = _away_from_zero(rng, 20, 100), 10 ** rng.uniform(1, 2.5)
+    X = centre + width * rng.uniform(-0.5, 0.5, n)
+    m = _away_from_zero(rng, 0.1, 10.0)
+    b = _away_from_zero(rng, 1.0, 300.0)
+    y = m * X + b + rng.normal(0, abs(m) * width * 10 ** rng.uniform(-2, -0.5), n)
+    return X, y
 
 
-@memo
-def _lesson_fit_reaches_mle(X, y):
-    m, b, sigma = _least_squares(X, y)
-    best = _fast_linear_nll((m, b, math.log(sigma)), X, y)
-    reached = optimize.minimize(_fast_linear_nll, np.zeros(3), args=(X, y), method="Nelder-Mead").fun
-    return reached - best < NLL_GAP / 10
+def _fit_data_sets(rng):
+    """Every fit is judged on a teaching data set and a realistic one."""
+    return [_linear_data(rng), _realistic_linear_data(rng)]
 
 
 def _least_squares(X, y):
@@ -77,18 +73,31 @@ def _least_squares(X, y):
     return float(m), float(b), float(np.sqrt(np.mean((y - m * X - b) ** 2)))
 
 
-def _logistic_data(rng, b_low=0.5, b_high=1.5):
-    """Labels from a logistic model, made non-separable so the MLE exists.
+def _separable_free(X, y):
+    """Labels at both ends of X made to disagree, so no line separates them and the MLE exists."""
+    order = np.argsort(X)
+    y[order[[0, 1, -2, -1]]] = [1.0, 0.0, 1.0, 0.0]
+    return X, y
 
-    w > 0 > b, so that a fit returning (b, w) can never pass for (w, b).
-    """
+
+def _logistic_data(rng, b_low=0.5, b_high=1.5):
+    """A teaching data set from a logistic model; w > 0 > b, so (b, w) can never pass for (w, b)."""
     n = int(rng.integers(60, 151))
     X = rng.normal(0, 1.5, n)
     w, b = float(rng.uniform(1.0, 2.5)), -float(rng.uniform(b_low, b_high))
     y = (rng.uniform(size=n) < special.expit(w * X + b)).astype(float)
-    order = np.argsort(X)
-    y[order[[0, 1, -2, -1]]] = [1.0, 0.0, 1.0, 0.0]
-    return X, y
+    return _separable_free(X, y)
+
+
+def _realistic_logistic_data(rng, shift=0.0):
+    """n in the hundreds, X far from 0 on its own scale; ``shift`` moves the boundary off the data's centre."""
+    n = int(rng.integers(150, 600))
+    centre, scale = _away_from_zero(rng, 20, 100), 10 ** rng.uniform(0, 2)
+    X = rng.normal(centre, scale, n)
+    w = float(rng.uniform(1.0, 3.0)) / scale
+    b = -w * (centre + (shift + rng.uniform(-0.5, 0.5)) * scale)
+    y = (rng.uniform(size=n) < special.expit(w * X + b)).astype(float)
+    return _separable_free(X, y)
 
 
 def _logistic_nll(theta, X, y):
@@ -109,29 +118,82 @@ def _logistic_hessian(theta, X):
 
 
 @memo
-def _logistic_fit(X, y):
-    result = optimize.minimize(_logistic_nll, np.zeros(2), args=(X, y), jac=_logistic_gradient,
-                               method="BFGS", options={"gtol": 1e-10})
-    return result.x
+def _logistic_fit(X, y, b_fixed=None):
+    """The MLE (w, b) by Newton's method from least squares on the labels; ``b_fixed``: b held there."""
+    if b_fixed is None:
+        w, b = np.polyfit(X, 4 * (y - 0.5), 1)  # a start on the data's own scale
+    else:
+        w, b = 0.0, b_fixed
+    for _ in range(100):
+        gradient = _logistic_gradient((w, b), X, y)
+        hessian = _logistic_hessian((w, b), X)
+        if b_fixed is None:
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        else:
+            step = np.array([gradient[0] / hessian[0, 0], 0.0])
+        trial = (w - step[0], b - step[1])
+        while _logistic_nll(trial, X, y) > _logistic_nll((w, b), X, y) and np.abs(step).max() > 1e-15:
+            step = step / 2  # damped: never uphill
+            trial = (w - step[0], b - step[1])
+        (w, b), done = trial, np.abs(step).max() < 1e-13 * (1 + abs(w) + abs(b))
+        if done:
+            break
+    return np.array([w, b])
 
 
 def _judge_logistic_fit(learner, X, y):
+    """The learner's fit on (X, y), or a failure if its NLL is more than NLL_GAP above the minimum."""
     w, b = numbers(learner.fit_logistic_mle(X, y), ("w", "b"))
     best = _logistic_fit(X, y)
     gap = _logistic_nll((w, b), X, y) - _logistic_nll(best, X, y)
-    if not math.isfinite(gap) or gap > NLL_GAP:
+    if not gap <= NLL_GAP:
         raise CheckFailure(f"(w, b) = ({fmt(w)}, {fmt(b)}), expected ({fmt(best[0])}, {fmt(best[1])}): "
-                           f"its negative log-likelihood is {fmt(gap)} above the minimum")
+                           f"its negative log-likelihood is {fmt(gap)} above the minimum"
+                           f"{_logistic_fit_relation((w, b), X, y)}")
     return w, b
+
+
+def _logistic_fit_relation(got, X, y) -> str:
+    """A known mistake the fit behaves like, as a clause for a failure message."""
+    best = _logistic_fit(X, y)
+    swapped = _logistic_nll(got[::-1], X, y) - _logistic_nll(best, X, y)
+    if swapped <= NLL_GAP:
+        return ": the values are swapped; return (w, b) in that order"
+    no_bias = _logistic_fit(X, y, 0.0)
+    if abs(got[1]) <= 1e-6 and _logistic_nll(got, X, y) - _logistic_nll(no_bias, X, y) <= NLL_GAP:
+        return ": it is the best fit with b = 0; the bias b must be fitted too"
+    return ""
+
+
+def _in_random_order(rng, points):
+    """Points for a property check, shuffled: a learner's function cannot rely on call order."""
+    return [points[i] for i in rng.permutation(len(points))]
+
+
+def _differences_match(rng, learner_value, reference, centre, others, atol, shape):
+    """The learner's value at ``others`` minus at ``centre`` must match the trusted one.
+
+    Every point is evaluated in random order and judged against trusted
+    values, so neither call order nor state kept by the learner's module can
+    fake the property; a constant offset in the learner's function does not
+    count here (the value checks judge it).
+    """
+    points = _in_random_order(rng, [centre, *others])
+    got = {tuple(np.ravel(p)): learner_value(p) for p in points}
+    at_centre = got[tuple(np.ravel(centre))]
+    for other in others:
+        there = got[tuple(np.ravel(other))]
+        expected = reference(other) - reference(centre)
+        if not abs((there - at_centre) - expected) <= 1e-3 * abs(expected) + atol:
+            raise CheckFailure(shape(other, there, at_centre, expected))
 
 
 # --- binomial_mle -------------------------------------------------------------
 
 def test_binomial_mle_random_counts(learner, rng):
-    for _ in range(3):
-        n = int(rng.integers(10, 1000))
+    for n in (int(rng.integers(10, 1000)), int(rng.integers(1000, 100_000)), int(rng.integers(10, 1000))):
         heads = int(rng.integers(1, n))
-        close(number(learner.binomial_mle(heads, n)), heads / n, rtol=1e-9)
+        close(number(learner.binomial_mle(heads, n)), heads / n, rtol=RTOL)
 
 
 def test_binomial_mle_all_or_nothing(learner, rng):
@@ -156,7 +218,10 @@ def test_binomial_mle_maximises_likelihood(learner, rng):
     close(p_hat, best.x, rtol=1e-6, what="p")
 
 
-def test_binomial_mle_rejects_bad_counts(learner):
+def test_binomial_mle_rejects_bad_counts(learner, rng):
+    n = int(rng.integers(5, 100))
+    heads = int(rng.integers(0, n + 1))
+    close(number(accepts(learner.binomial_mle, heads, n)), heads / n, rtol=RTOL)
     raises(ValueError, "n must be at least 1", learner.binomial_mle, 0, 0)
     raises(ValueError, "heads cannot be negative", learner.binomial_mle, -1, 10)
     raises(ValueError, "heads cannot exceed n", learner.binomial_mle, 11, 10)
@@ -169,12 +234,13 @@ def _binomial_ll(p, heads, n):
 
 
 def test_binomial_log_likelihood_matches_scipy(learner, rng):
-    for _ in range(3):
-        n = int(rng.integers(5, 500))
+    # The middle n is large enough that p**heads * (1-p)**(n-heads) underflows to 0:
+    # the log must be taken of each factor, not of the product.
+    for n in (int(rng.integers(5, 500)), int(rng.integers(3000, 100_000)), int(rng.integers(5, 500))):
         heads = int(rng.integers(1, n))
         p = float(rng.uniform(0.02, 0.98))
         got = number(learner.binomial_log_likelihood(p, heads, n))
-        close(got, _binomial_ll(p, heads, n), rtol=1e-9,
+        close(got, _binomial_ll(p, heads, n), rtol=RTOL,
               offsets={"ln C(n, heads), the binomial coefficient": math.log(math.comb(n, heads))})
 
 
@@ -183,7 +249,7 @@ def test_binomial_log_likelihood_array_of_p(learner, rng):
     heads = int(rng.integers(1, n))
     p = np.sort(rng.uniform(0.01, 0.99, int(rng.integers(5, 12))))
     got = array(learner.binomial_log_likelihood(p, heads, n), p.shape)
-    close_array(got, _binomial_ll(p, heads, n), rtol=1e-9)
+    close_array(got, _binomial_ll(p, heads, n), rtol=RTOL)
 
 
 def test_binomial_log_likelihood_edges(learner, rng):
@@ -201,10 +267,13 @@ def test_binomial_log_likelihood_edges_in_array(learner, rng):
     for heads in (0, n):
         got = array(learner.binomial_log_likelihood(p, heads, n), p.shape)
         expected = _binomial_ll(p, heads, n)
-        close_array(got, np.where(np.isnan(expected), -np.inf, expected), rtol=1e-9)
+        close_array(got, np.where(np.isnan(expected), -np.inf, expected), rtol=RTOL)
 
 
-def test_binomial_log_likelihood_rejects_bad_input(learner):
+def test_binomial_log_likelihood_rejects_bad_input(learner, rng):
+    n, p = int(rng.integers(5, 100)), float(rng.uniform(0.1, 0.9))
+    heads = int(rng.integers(0, n + 1))
+    close(number(accepts(learner.binomial_log_likelihood, p, heads, n)), _binomial_ll(p, heads, n), rtol=RTOL)
     raises(ValueError, "p < 0 is not a probability", learner.binomial_log_likelihood, -0.1, 3, 10)
     raises(ValueError, "p > 1 is not a probability", learner.binomial_log_likelihood, 1.5, 3, 10)
     raises(ValueError, "one element of p is above 1", learner.binomial_log_likelihood,
@@ -222,53 +291,83 @@ def test_gaussian_mle_mean(learner, rng):
     mu, sigma = _gaussian_params(rng)
     data = _gaussian_sample(rng, int(rng.integers(30, 200)), mu, sigma)
     got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close_values(got, (mu, sigma), ("mu", "sigma"), only=("mu",), rtol=1e-9, n=data.size)
+    close_values(got, (mu, sigma), ("mu", "sigma"), only=("mu",), rtol=RTOL, n=data.size)
 
 
 def test_gaussian_mle_sigma_divides_by_n(learner, rng):
     mu, sigma = _gaussian_params(rng)
     data = _gaussian_sample(rng, int(rng.integers(5, 13)), mu, sigma)
     got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close_values(got, (mu, sigma), ("mu", "sigma"), only=("sigma",), rtol=1e-9, n=data.size)
+    close_values(got, (mu, sigma), ("mu", "sigma"), only=("sigma",), rtol=RTOL, n=data.size)
 
 
 def test_gaussian_mle_agrees_with_scipy(learner, rng):
     data = rng.normal(*_gaussian_params(rng), int(rng.integers(20, 300)))
     mu, sigma = stats.norm.fit(data)
     got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
-    close_values(got, (mu, sigma), ("mu", "sigma"), rtol=1e-9, n=data.size)
+    close_values(got, (mu, sigma), ("mu", "sigma"), rtol=RTOL, n=data.size)
 
 
-def test_gaussian_mle_rejects_empty_data(learner):
+def test_gaussian_mle_rejects_empty_data(learner, rng):
+    data = rng.normal(*_gaussian_params(rng), int(rng.integers(2, 20)))
+    got = numbers(accepts(learner.gaussian_mle, data), ("mu", "sigma"))
+    close_values(got, (data.mean(), data.std()), ("mu", "sigma"), rtol=RTOL, n=data.size)
     raises(ValueError, "there is no data to estimate from", learner.gaussian_mle, np.array([]))
 
 
 # --- gaussian_log_likelihood ----------------------------------------------------
 
+def _gaussian_ll(mu, sigma, data):
+    return float(stats.norm.logpdf(data, mu, sigma).sum())
+
+
+def _gaussian_tolerance(mu, sigma, data):
+    z = (data - mu) / sigma
+    return RTOL * float(np.sum(np.abs(stats.norm.logpdf(data, mu, sigma))
+                               + np.abs(z) * (np.abs(data) + abs(mu)) / sigma))
+
+
+def _gaussian_mistakes(mu, sigma, data):
+    """What classic mistakes compute, for naming them in a failure."""
+    return {"the log-likelihood with σ in place of σ², in both of its places (σ not squared)":
+            _gaussian_ll(mu, math.sqrt(sigma), data)}
+
+
 def _gaussian_constants(n, sigma):
-    return {"n/2·ln(2π) (the 2π term)": n / 2 * math.log(2 * math.pi),
-            "n/2·ln(σ), from ln(2πσ) instead of ln(2πσ²)": n / 2 * math.log(sigma)}
+    return {"n/2·ln(2π) (the 2π term)": n / 2 * math.log(2 * math.pi)}
+
+
+def _gaussian_data_sets(rng):
+    """An ordinary sample; thousands of points (a product of densities underflows to 0);
+    and points tens of σ from mu (their density underflows to 0, its log does not)."""
+    mu, sigma = float(rng.uniform(-10, 10)), float(rng.uniform(1.5, 5.0))
+    ordinary = rng.normal(mu + rng.normal(), sigma, int(rng.integers(20, 100)))
+    many = rng.normal(mu, sigma, int(rng.integers(2000, 6000)))
+    far = rng.normal(mu, sigma, int(rng.integers(20, 100)))
+    far[:3] = mu + sigma * rng.uniform(30, 50, 3) * rng.choice([-1.0, 1.0], 3)
+    return [(mu, sigma, ordinary), (mu, sigma, rng.permutation(many)), (mu, sigma, rng.permutation(far))]
 
 
 def test_gaussian_log_likelihood_matches_scipy(learner, rng):
-    for _ in range(2):
-        mu, sigma = float(rng.uniform(-10, 10)), float(rng.uniform(1.5, 5.0))
-        data = rng.normal(mu + rng.normal(), sigma, int(rng.integers(20, 100)))
+    for mu, sigma, data in _gaussian_data_sets(rng):
         got = number(learner.gaussian_log_likelihood(mu, sigma, data))
-        close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9, n=data.size,
-              offsets=_gaussian_constants(data.size, sigma))
+        close(got, _gaussian_ll(mu, sigma, data), rtol=0.0, atol=_gaussian_tolerance(mu, sigma, data),
+              n=data.size, offsets=_gaussian_constants(data.size, sigma), variants=_gaussian_mistakes(mu, sigma, data))
 
 
 def test_gaussian_log_likelihood_narrow(learner, rng):
     mu, sigma = float(rng.uniform(-3, 3)), float(rng.uniform(0.05, 0.5))
     data = rng.normal(mu, sigma, int(rng.integers(5, 40)))
     got = number(learner.gaussian_log_likelihood(mu, sigma, data))
-    close(got, stats.norm.logpdf(data, mu, sigma).sum(), rtol=1e-9, n=data.size,
-          offsets=_gaussian_constants(data.size, sigma))
+    close(got, _gaussian_ll(mu, sigma, data), rtol=0.0, atol=_gaussian_tolerance(mu, sigma, data),
+          n=data.size, offsets=_gaussian_constants(data.size, sigma), variants=_gaussian_mistakes(mu, sigma, data))
 
 
 def test_gaussian_log_likelihood_rejects_bad_sigma(learner, rng):
     data = rng.normal(0, 1, 10)
+    sigma = float(rng.uniform(0.5, 2.0))
+    close(number(accepts(learner.gaussian_log_likelihood, 0.0, sigma, data)), _gaussian_ll(0.0, sigma, data),
+          rtol=0.0, atol=_gaussian_tolerance(0.0, sigma, data))
     raises(ValueError, "sigma = 0 is not a valid scale", learner.gaussian_log_likelihood, 0.0, 0.0, data)
     raises(ValueError, "a negative sigma is not a valid scale",
            learner.gaussian_log_likelihood, 0.0, -1.0, data)
@@ -276,15 +375,16 @@ def test_gaussian_log_likelihood_rejects_bad_sigma(learner, rng):
 
 def test_gaussian_log_likelihood_peaks_at_mle(learner, rng):
     data = rng.normal(*_gaussian_params(rng), int(rng.integers(20, 100)))
-    mu, sigma = float(data.mean()), float(data.std())
-    at_mle = number(learner.gaussian_log_likelihood(mu, sigma, data))
-    for other_mu, other_sigma in ((mu + 0.1 * sigma, sigma), (mu - 0.1 * sigma, sigma),
-                                  (mu, 1.1 * sigma), (mu, 0.9 * sigma)):
-        there = number(learner.gaussian_log_likelihood(other_mu, other_sigma, data))
-        if not there < at_mle:
-            raise CheckFailure(f"{fmt(there)} at (mu, sigma) = ({fmt(other_mu)}, {fmt(other_sigma)}) is not "
-                               f"below {fmt(at_mle)} at the MLE ({fmt(mu)}, {fmt(sigma)}): "
-                               "the log-likelihood must peak at the MLE")
+    mle = (float(data.mean()), float(data.std()))
+    mu, sigma = mle
+    others = [(mu + 0.1 * sigma, sigma), (mu - 0.1 * sigma, sigma), (mu, 1.1 * sigma), (mu, 0.9 * sigma)]
+    _differences_match(
+        rng, lambda p: number(learner.gaussian_log_likelihood(p[0], p[1], data)),
+        lambda p: _gaussian_ll(p[0], p[1], data), mle, others, 2 * _gaussian_tolerance(mu, sigma, data),
+        lambda other, there, at_mle, expected: (
+            f"{fmt(there)} at (mu, sigma) = ({fmt(other[0])}, {fmt(other[1])}) and {fmt(at_mle)} at the MLE "
+            f"({fmt(mu)}, {fmt(sigma)}): the log-likelihood there should be {fmt(-expected)} "
+            f"{'below' if expected < 0 else 'above'} the MLE's; it must peak at the MLE"))
 
 
 # --- linear_regression_nll ------------------------------------------------------
@@ -294,79 +394,130 @@ def _linear_nll(params, X, y):
     return float(-stats.norm.logpdf(y, m * X + b, math.exp(log_sigma)).sum())
 
 
+def _linear_tolerance(params, X, y):
+    m, b, log_sigma = params
+    sigma = math.exp(log_sigma)
+    residual = y - (m * X + b)
+    terms = np.abs(stats.norm.logpdf(y, m * X + b, sigma))
+    return RTOL * float(np.sum(terms + np.abs(residual) * (np.abs(y) + np.abs(m * X) + abs(b)) / sigma ** 2))
+
+
 def _nonzero_log_sigma(rng):
     return _away_from_zero(rng, 0.3, 1.2)
 
 
-def test_linear_regression_nll_matches_scipy(learner, rng):
+def _linear_nll_cases(rng):
+    """Teaching data at random parameters; realistic data near its fit, with an outlier
+    whose density underflows to 0 (its log does not)."""
     X, y = _linear_data(rng)
-    params = np.array([rng.normal(0, 2), rng.normal(0, 2), _nonzero_log_sigma(rng)])
-    got = number(learner.linear_regression_nll(params, X, y))
-    close(got, _linear_nll(params, X, y), rtol=1e-9, n=y.size,
-          offsets={"n/2·ln(2π) (the 2π term)": y.size / 2 * math.log(2 * math.pi)})
+    teaching = (np.array([rng.normal(0, 2), rng.normal(0, 2), _nonzero_log_sigma(rng)]), X, y)
+    X, y = _realistic_linear_data(rng)
+    m, b, sigma = _least_squares(X, y)
+    y = y.copy()
+    y[int(rng.integers(0, y.size))] += 45 * sigma * rng.choice([-1.0, 1.0])
+    return [teaching, (np.array([m, b, math.log(sigma)]), X, y)]
+
+
+def test_linear_regression_nll_matches_scipy(learner, rng):
+    for params, X, y in _linear_nll_cases(rng):
+        got = number(learner.linear_regression_nll(params, X, y))
+        close(got, _linear_nll(params, X, y), rtol=0.0, atol=_linear_tolerance(params, X, y), n=y.size,
+              offsets={"n/2·ln(2π) (the 2π term)": y.size / 2 * math.log(2 * math.pi)})
 
 
 def test_linear_regression_nll_tuple_params(learner, rng):
     X, y = _linear_data(rng)
     params = (float(rng.normal(0, 2)), float(rng.normal(0, 2)), _nonzero_log_sigma(rng))
     got = number(learner.linear_regression_nll(params, X, y))
-    close(got, _linear_nll(params, X, y), rtol=1e-9, n=y.size,
+    close(got, _linear_nll(params, X, y), rtol=0.0, atol=_linear_tolerance(params, X, y), n=y.size,
           offsets={"n/2·ln(2π) (the 2π term)": y.size / 2 * math.log(2 * math.pi)})
 
 
 def test_linear_regression_nll_rejects_mismatched_lengths(learner, rng):
+    # Lengths 1 and n broadcast in NumPy: only the learner's own check raises here.
     X, y = _linear_data(rng)
-    raises(ValueError, "X and y differ in length", learner.linear_regression_nll,
-           np.array([1.0, 0.0, 0.0]), X, y[:-1])
+    params = np.array([1.0, 0.0, 0.0])
+    close(number(accepts(learner.linear_regression_nll, params, X, y)), _linear_nll(params, X, y),
+          rtol=0.0, atol=_linear_tolerance(params, X, y))
+    raises(ValueError, "X and y differ in length", learner.linear_regression_nll, params, X, y[:1])
+    raises(ValueError, "X and y differ in length", learner.linear_regression_nll, params, X[:1], y)
 
 
 def test_linear_regression_nll_minimised_at_least_squares(learner, rng):
     X, y = _linear_data(rng)
     m, b, sigma = _least_squares(X, y)
-    best = np.array([m, b, math.log(sigma)])
-    at_best = number(learner.linear_regression_nll(best, X, y))
-    for i, name in enumerate(("m", "b", "log_sigma")):
-        for step in (0.1, -0.1):
-            moved = best.copy()
-            moved[i] += step
-            there = number(learner.linear_regression_nll(moved, X, y))
-            if not there > at_best:
-                raise CheckFailure(f"{fmt(there)} with {name} moved by {step:+g} is not above {fmt(at_best)} "
-                                   "at the least-squares fit: the NLL must be smallest at the MLE")
+    best = (m, b, math.log(sigma))
+    names = ("m", "b", "log_sigma")
+    others = [tuple(v + (step if j == i else 0.0) for j, v in enumerate(best))
+              for i in range(3) for step in (0.1, -0.1)]
+
+    def moved(other):
+        i = next(j for j in range(3) if other[j] != best[j])
+        return f"{names[i]} moved by {other[i] - best[i]:+.1g}"
+
+    _differences_match(
+        rng, lambda p: number(learner.linear_regression_nll(np.array(p), X, y)),
+        lambda p: _linear_nll(p, X, y), best, others, 2 * _linear_tolerance(best, X, y),
+        lambda other, there, at_best, expected: (
+            f"{fmt(there)} with {moved(other)} and {fmt(at_best)} at the least-squares fit: the NLL there "
+            f"should be {fmt(abs(expected))} {'above' if expected > 0 else 'below'}; "
+            "the NLL must be smallest at the MLE"))
 
 
 # --- fit_linear_regression_mle --------------------------------------------------
 
+def _linear_fit_relation(got, X, y) -> str:
+    """A known mistake the fit behaves like, as a clause for a failure message."""
+    m, b, sigma = _least_squares(X, y)
+    through_origin = float(np.sum(X * y) / np.sum(X * X))
+    if abs(got[1]) <= 1e-9 and abs(got[0] - through_origin) <= 1e-4 * abs(through_origin):
+        return ": it is the best line through the origin; fit the intercept b too"
+    if abs(got[0] - b) <= 1e-4 * abs(b) and abs(got[1] - m) <= 1e-4 * abs(m):
+        return ": m and b are swapped; return (m, b, sigma) in that order"
+    return ""
+
+
 def test_fit_linear_regression_slope_and_intercept(learner, rng):
-    X, y = _linear_fit_data(rng)
-    m, b, _ = _least_squares(X, y)
-    got_m, got_b, _ = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
-    rss, best_rss = np.sum((y - got_m * X - got_b) ** 2), np.sum((y - m * X - b) ** 2)
-    gap = X.size / 2 * math.log(rss / best_rss)
-    if not gap <= NLL_GAP:
-        raise CheckFailure(f"(m, b) = ({fmt(got_m)}, {fmt(got_b)}), expected ({fmt(m)}, {fmt(b)}) "
-                           f"(least squares): residual sum of squares {fmt(rss)} instead of {fmt(best_rss)}")
+    for X, y in _fit_data_sets(rng):
+        m, b, _ = _least_squares(X, y)
+        got = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
+        rss, best_rss = np.sum((y - got[0] * X - got[1]) ** 2), np.sum((y - m * X - b) ** 2)
+        # The NLL gap of (m, b) with sigma at its best for that line: n/2 ln(RSS / RSS_min).
+        gap = X.size / 2 * math.log(rss / best_rss) if math.isfinite(rss) else math.inf
+        if not gap <= NLL_GAP:
+            raise CheckFailure(f"(m, b) = ({fmt(got[0])}, {fmt(got[1])}), expected ({fmt(m)}, {fmt(b)}) "
+                               f"(least squares): its negative log-likelihood is {fmt(gap)} above the minimum"
+                               f"{_linear_fit_relation(got, X, y)}")
 
 
 def test_fit_linear_regression_sigma(learner, rng):
-    X, y = _linear_fit_data(rng)
-    got_m, got_b, got_sigma = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
-    # Judged at the learner's own line, so an error in m or b does not cost this check.
-    sigma = float(np.sqrt(np.mean((y - got_m * X - got_b) ** 2)))
-    close(got_sigma, sigma, rtol=5e-3, what="sigma")
+    for X, y in _fit_data_sets(rng):
+        got_m, got_b, got_sigma = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
+        # Judged at the learner's own line, so an error in m or b does not cost this check:
+        # the NLL gap between the learner's sigma and the best sigma for that line.
+        with np.errstate(all="ignore"):
+            best = float(np.sqrt(np.mean((y - got_m * X - got_b) ** 2)))
+        ratio = got_sigma / best if 0 < best < math.inf else math.nan
+        gap = X.size * (math.log(ratio) + 0.5 / ratio ** 2 - 0.5) if 0 < ratio < math.inf else math.inf
+        if not gap <= NLL_GAP:
+            variants = {"sigma with n - 2 in the denominator": best * math.sqrt(X.size / (X.size - 2)),
+                        "log(sigma), not sigma": math.log(best)} if 0 < best < math.inf else {}
+            close(got_sigma, best, rtol=0.0, atol=0.0, what="sigma", n=X.size, variants=variants)
+            raise CheckFailure(f"sigma {fmt(got_sigma)}; expected the root mean squared residual of "
+                               f"that line, {fmt(best)}, a positive, finite number")
 
 
 def test_fit_linear_regression_reaches_maximum_likelihood(learner, rng):
-    X, y = _linear_fit_data(rng)
-    m, b, sigma = _least_squares(X, y)
-    got = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
-    if not got[2] > 0:
-        raise CheckFailure(f"sigma = {fmt(got[2])}; expected a positive scale")
-    gap = _linear_nll((got[0], got[1], math.log(got[2])), X, y) - _linear_nll((m, b, math.log(sigma)), X, y)
-    if not gap <= NLL_GAP:
-        raise CheckFailure(f"(m, b, sigma) = ({fmt(got[0])}, {fmt(got[1])}, {fmt(got[2])}), expected "
-                           f"({fmt(m)}, {fmt(b)}, {fmt(sigma)}): its negative log-likelihood is "
-                           f"{fmt(gap)} above the minimum")
+    for X, y in _fit_data_sets(rng):
+        m, b, sigma = _least_squares(X, y)
+        got = numbers(learner.fit_linear_regression_mle(X, y), ("m", "b", "sigma"))
+        if not got[2] > 0:
+            raise CheckFailure(f"sigma = {fmt(got[2])}; expected a positive scale")
+        gap = _linear_nll((got[0], got[1], math.log(got[2])), X, y) - _linear_nll((m, b, math.log(sigma)), X, y)
+        if not gap <= NLL_GAP:
+            raise CheckFailure(f"(m, b, sigma) = ({fmt(got[0])}, {fmt(got[1])}, {fmt(got[2])}), expected "
+                               f"({fmt(m)}, {fmt(b)}, {fmt(sigma)}): its negative log-likelihood is "
+                               f"{fmt(gap)} above the minimum{_linear_fit_relation(got, X, y)}")
 
 
 # --- logistic_nll ---------------------------------------------------------------
@@ -376,61 +527,99 @@ def _logistic_reference(w, b, X, y):
     return float(-np.sum(y * special.log_expit(z) + (1 - y) * special.log_expit(-z)))
 
 
-def test_logistic_nll_matches_scipy(learner, rng):
+def _logistic_tolerance(w, b, X, y):
+    z = w * X + b
+    terms = np.logaddexp(0.0, z) - y * z
+    return RTOL * float(np.sum(np.abs(terms) + np.abs(special.expit(z) - y) * (np.abs(w * X) + abs(b))))
+
+
+def _logistic_mistakes(w, b, X, y):
+    return {"the NLL with b = 0 (the bias is left out)": _logistic_reference(w, 0.0, X, y),
+            "the NLL with w and b swapped": _logistic_reference(b, w, X, y)}
+
+
+def _logistic_nll_cases(rng):
     X, y = _logistic_data(rng)
-    w, b = float(rng.uniform(-3, 3)), _away_from_zero(rng, 0.5, 2.0)
-    got = number(learner.logistic_nll(np.array([w, b]), X, y))
-    close(got, _logistic_reference(w, b, X, y), rtol=1e-9, n=y.size)
+    teaching = (float(rng.uniform(-3, 3)), _away_from_zero(rng, 0.5, 2.0), X, y)
+    X, y = _realistic_logistic_data(rng)
+    w, b = _logistic_fit(X, y)
+    return [teaching, (float(w) * rng.uniform(0.5, 1.5), float(b) * rng.uniform(0.5, 1.5), X, y)]
+
+
+def test_logistic_nll_matches_scipy(learner, rng):
+    for w, b, X, y in _logistic_nll_cases(rng):
+        got = number(learner.logistic_nll(np.array([w, b]), X, y))
+        close(got, _logistic_reference(w, b, X, y), rtol=0.0, atol=_logistic_tolerance(w, b, X, y), n=y.size,
+              variants=_logistic_mistakes(w, b, X, y))
 
 
 def test_logistic_nll_large_z(learner, rng):
-    X = rng.permutation(np.array([-1000.0, -700.0, -50.0, 50.0, 700.0, 1000.0]))
-    y = rng.permutation(np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0]))
+    # Scores of ±50, ±700 and ±1000, with at least one point of each large size on the
+    # wrong side (its NLL is about |z|): clipping the probability before the log, or
+    # ln(1 + exp(z)) computed directly, cannot come close.
+    z = np.array([-1000.0, -700.0, -50.0, 50.0, 700.0, 1000.0])
+    wrong = np.array([True, False, bool(rng.integers(2)), bool(rng.integers(2)), True, False])
+    wrong = wrong if rng.integers(2) else wrong[::-1]
+    y = np.where(wrong, z < 0, z > 0).astype(float)
+    order = rng.permutation(z.size)
+    X, y = z[order], y[order]
     got = number(learner.logistic_nll((1.0, 0.0), X, y))
-    close(got, _logistic_reference(1.0, 0.0, X, y), rtol=1e-9)
+    close(got, _logistic_reference(1.0, 0.0, X, y), rtol=0.0, atol=_logistic_tolerance(1.0, 0.0, X, y))
 
 
 def test_logistic_nll_column_input(learner, rng):
     X, y = _logistic_data(rng)
     w, b = float(rng.uniform(-3, 3)), _away_from_zero(rng, 0.5, 2.0)
     got = number(learner.logistic_nll((w, b), X.reshape(-1, 1), y))
-    close(got, _logistic_reference(w, b, X, y), rtol=1e-9)
+    close(got, _logistic_reference(w, b, X, y), rtol=0.0, atol=_logistic_tolerance(w, b, X, y),
+          variants=_logistic_mistakes(w, b, X, y))
 
 
 def test_logistic_nll_rejects_mismatched_lengths(learner, rng):
+    # Lengths 1 and n broadcast in NumPy: only the learner's own check raises here.
     X, y = _logistic_data(rng)
-    raises(ValueError, "X and y differ in length", learner.logistic_nll, (1.0, 0.5), X[:-3], y)
+    close(number(accepts(learner.logistic_nll, (1.0, 0.5), X, y)), _logistic_reference(1.0, 0.5, X, y),
+          rtol=0.0, atol=_logistic_tolerance(1.0, 0.5, X, y))
+    raises(ValueError, "X and y differ in length", learner.logistic_nll, (1.0, 0.5), X, y[:1])
+    raises(ValueError, "X and y differ in length", learner.logistic_nll, (1.0, 0.5), X[:1], y)
 
 
 def test_logistic_nll_minimised_at_mle(learner, rng):
     X, y = _logistic_data(rng)
-    best = _logistic_fit(X, y)
-    at_best = number(learner.logistic_nll(best, X, y))
-    for moved in (best + [0.2, 0], best - [0.2, 0], best + [0, 0.2], best - [0, 0.2]):
-        there = number(learner.logistic_nll(moved, X, y))
-        if not there > at_best:
-            raise CheckFailure(f"{fmt(there)} at (w, b) = ({fmt(moved[0])}, {fmt(moved[1])}) is not above "
-                               f"{fmt(at_best)} at the MLE: the NLL must be smallest at the MLE")
+    best = tuple(float(v) for v in _logistic_fit(X, y))
+    others = [(best[0] + 0.2, best[1]), (best[0] - 0.2, best[1]), (best[0], best[1] + 0.2), (best[0], best[1] - 0.2)]
+    _differences_match(
+        rng, lambda p: number(learner.logistic_nll(np.array(p), X, y)),
+        lambda p: _logistic_reference(p[0], p[1], X, y), best, others,
+        2 * _logistic_tolerance(best[0], best[1], X, y),
+        lambda other, there, at_best, expected: (
+            f"{fmt(there)} at (w, b) = ({fmt(other[0])}, {fmt(other[1])}) and {fmt(at_best)} at the MLE: "
+            f"the NLL there should be {fmt(abs(expected))} {'above' if expected > 0 else 'below'}; "
+            "the NLL must be smallest at the MLE"))
 
 
 # --- fit_logistic_mle -----------------------------------------------------------
 
 def test_fit_logistic_mle_agrees_with_scipy(learner, rng):
-    X, y = _logistic_data(rng)
-    _judge_logistic_fit(learner, X, y)
+    for X, y in (_logistic_data(rng), _realistic_logistic_data(rng)):
+        _judge_logistic_fit(learner, X, y)
 
 
 def test_fit_logistic_mle_zero_gradient(learner, rng):
-    X, y = _logistic_data(rng)
-    w, b = numbers(learner.fit_logistic_mle(X, y), ("w", "b"))
-    gradient = _logistic_gradient((w, b), X, y)
-    # Newton decrement: how far above its minimum the NLL still is, from the slope there.
-    decrement = 0.5 * gradient @ np.linalg.solve(_logistic_hessian((w, b), X), gradient)
-    if not decrement <= NLL_GAP:
-        raise CheckFailure(f"(w, b) = ({fmt(w)}, {fmt(b)}), where the NLL's gradient is "
-                           f"({fmt(gradient[0])}, {fmt(gradient[1])}); at the MLE it is zero")
+    for X, y in (_logistic_data(rng), _realistic_logistic_data(rng)):
+        w, b = numbers(learner.fit_logistic_mle(X, y), ("w", "b"))
+        gradient = _logistic_gradient((w, b), X, y)
+        # Newton decrement: how far above its minimum the NLL still is, judged from the slope there.
+        hessian = _logistic_hessian((w, b), X)
+        with np.errstate(all="ignore"):
+            decrement = 0.5 * gradient @ np.linalg.lstsq(hessian, gradient, rcond=None)[0] \
+                if np.isfinite(hessian).all() and np.isfinite(gradient).all() else math.inf
+        if not decrement <= NLL_GAP or not np.linalg.matrix_rank(hessian) == 2:
+            raise CheckFailure(f"(w, b) = ({fmt(w)}, {fmt(b)}), where the NLL's gradient is "
+                               f"({fmt(gradient[0])}, {fmt(gradient[1])}); at the MLE it is zero"
+                               f"{_logistic_fit_relation((w, b), X, y)}")
 
 
 def test_fit_logistic_mle_strong_bias(learner, rng):
-    X, y = _logistic_data(rng, b_low=1.5, b_high=2.5)
-    _judge_logistic_fit(learner, X, y)
+    for X, y in (_logistic_data(rng, b_low=1.5, b_high=2.5), _realistic_logistic_data(rng, shift=1.5)):
+        _judge_logistic_fit(learner, X, y)
