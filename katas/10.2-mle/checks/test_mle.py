@@ -90,9 +90,14 @@ def _logistic_data(rng, b_low=0.5, b_high=1.5):
 
 
 def _realistic_logistic_data(rng, shift=0.0):
-    """n in the hundreds, X far from 0 on its own scale; ``shift`` moves the boundary off the data's centre."""
+    """n in the hundreds, X 40 to 200 from 0 on its own scale; ``shift`` moves the boundary off the data's centre.
+
+    Gradient descent with a fixed learning rate and number of steps cannot
+    converge here: the NLL's curvature along w is thousands of times its
+    curvature along the valley, whatever the learning rate.
+    """
     n = int(rng.integers(150, 600))
-    centre, scale = _away_from_zero(rng, 20, 100), 10 ** rng.uniform(0, 2)
+    centre, scale = _away_from_zero(rng, 40, 200), 10 ** rng.uniform(0, 2)
     X = rng.normal(centre, scale, n)
     w = float(rng.uniform(1.0, 3.0)) / scale
     b = -w * (centre + (shift + rng.uniform(-0.5, 0.5)) * scale)
@@ -230,7 +235,12 @@ def test_binomial_mle_rejects_bad_counts(learner, rng):
 # --- binomial_log_likelihood --------------------------------------------------
 
 def _binomial_ll(p, heads, n):
-    return stats.binom.logpmf(heads, n, p) - math.log(math.comb(n, heads))
+    """heads·ln p + (n − heads)·ln(1 − p), with 0·ln 0 = 0."""
+    return special.xlogy(heads, p) + special.xlog1py(n - heads, -np.asarray(p, dtype=float))
+
+
+def _log_binomial_coefficient(n, heads):
+    return float(special.gammaln(n + 1) - special.gammaln(heads + 1) - special.gammaln(n - heads + 1))
 
 
 def test_binomial_log_likelihood_matches_scipy(learner, rng):
@@ -241,7 +251,7 @@ def test_binomial_log_likelihood_matches_scipy(learner, rng):
         p = float(rng.uniform(0.02, 0.98))
         got = number(learner.binomial_log_likelihood(p, heads, n))
         close(got, _binomial_ll(p, heads, n), rtol=RTOL,
-              offsets={"ln C(n, heads), the binomial coefficient": math.log(math.comb(n, heads))})
+              offsets={"ln C(n, heads), the binomial coefficient": _log_binomial_coefficient(n, heads)})
 
 
 def test_binomial_log_likelihood_array_of_p(learner, rng):
@@ -339,12 +349,12 @@ def _gaussian_constants(n, sigma):
 
 def _gaussian_data_sets(rng):
     """An ordinary sample; thousands of points (a product of densities underflows to 0);
-    and points tens of σ from mu (their density underflows to 0, its log does not)."""
+    and points 40 to 60 σ from mu (their density underflows to 0, its log does not)."""
     mu, sigma = float(rng.uniform(-10, 10)), float(rng.uniform(1.5, 5.0))
     ordinary = rng.normal(mu + rng.normal(), sigma, int(rng.integers(20, 100)))
     many = rng.normal(mu, sigma, int(rng.integers(2000, 6000)))
     far = rng.normal(mu, sigma, int(rng.integers(20, 100)))
-    far[:3] = mu + sigma * rng.uniform(30, 50, 3) * rng.choice([-1.0, 1.0], 3)
+    far[:3] = mu + sigma * rng.uniform(40, 60, 3) * rng.choice([-1.0, 1.0], 3)  # density < 1e-340: 0.0
     return [(mu, sigma, ordinary), (mu, sigma, rng.permutation(many)), (mu, sigma, rng.permutation(far))]
 
 
