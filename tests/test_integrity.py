@@ -93,6 +93,16 @@ def test_working_directory_reaches_no_worker_and_no_fork_server(ws, tmp_path, wh
             pass
         return len(open({str(solution)!r}).read()) > 0 or len(os.listdir({str(ws)!r})) > 0
     """))
+    (subs / "cheater.py").write_text(  # no code of its own: borrows the reference solution
+        "import importlib.util, sys\n"
+        f"for path in ({str(solution)!r}, 'solutions/0.1-tiny/tiny.py', '../ws/solutions/0.1-tiny/tiny.py'):\n"
+        "    try:\n"
+        "        spec = importlib.util.spec_from_file_location('reference', path)\n"
+        "        reference = importlib.util.module_from_spec(spec)\n"
+        "        spec.loader.exec_module(reference)\n"
+        "        add, mean = reference.add, reference.mean\n"
+        "    except Exception:\n"
+        "        pass\n")
     for module in ("json", "numpy", "site"):  # imported by any Python that starts in this folder
         (subs / f"{module}.py").write_text(f"open({str(markers / module)!r}, 'w').write('ran')\n")
     out = tmp_path / "grades.csv"
@@ -102,6 +112,7 @@ def test_working_directory_reaches_no_worker_and_no_fork_server(ws, tmp_path, wh
     assert proc.returncode == 0, proc.stderr
     grades = rows(out)
     assert score(grades["ada"]) == 4 and score(grades["reader"]) == 4
+    assert score(grades["cheater"]) == 0
     assert {score(grades[m]) for m in ("json", "numpy", "site")} == {0}
     assert list(markers.iterdir()) == []  # nothing imported them outside their own sandbox
 
