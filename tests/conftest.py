@@ -46,9 +46,12 @@ def processes_with(token: str) -> list:
 
 
 def copy_workspace(target: Path, **limits) -> Path:
-    """A copy of the repository's katas to work in; ``limits`` rewrite kata.yaml values."""
+    """A copy of the repository's katas to work in, learner files as shipped; ``limits`` rewrite kata.yaml values."""
     for name in ("katas", "solutions"):
         shutil.copytree(REPO / name, target / name)
+    for shipped in (target / "katas").glob("*/.shipped"):  # the stubs, never what a learner wrote here
+        for stub in shipped.iterdir():
+            shutil.copy(stub, shipped.parent / stub.name)
     text = (REPO / "kata.yaml").read_text()
     for key, value in limits.items():
         if f"    {key}:" in text:

@@ -10,7 +10,6 @@ process survives, the grader is alive.
 import os
 import socket
 import textwrap
-import threading
 import time
 import uuid
 
@@ -309,8 +308,10 @@ def test_fake_output_then_exit_cannot_score(fast_grader, kata, tmp_path):
 
 def test_grader_survives_everything_above(fast_grader, kata):
     """After the hostile cases in this module, the same grader still grades correctly."""
+    server = fast_grader.launcher._proc  # the fork server started before the first hostile case
     assert fast_grader.grade(kata, SUBMISSIONS / "ddof_one.py", 3).score == 29
-    assert threading.active_count() >= 1 and no_zombies_of(os.getpid())
+    assert server is not None and server.poll() is None and fast_grader.launcher._proc is server
+    assert no_zombies_of(os.getpid())
 
 
 def test_helper_packages_and_data_files_come_along(fast_grader, kata, tmp_path):
