@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cohort, hints, launch, report, sandbox, verify as verify_mod, watch as watch_mod, workspace
+from . import cohort, early, hints, launch, report, sandbox, verify as verify_mod, watch as watch_mod, workspace
 from .grading import Grader, new_seed
 from .manifest import SHIPPED, ManifestError
 
@@ -72,6 +72,10 @@ def entry() -> None:
 @click.pass_context
 def main(ctx, root, no_color):
     """kata: numeric Python katas with hidden checks that run your code in isolation."""
+    try:
+        early.check_settings()
+    except early.SettingError as exc:
+        raise KataError(str(exc)) from None
     ctx.obj = Context(root, no_color)
 
 

@@ -18,6 +18,38 @@ COMMANDS_WITH_WORKERS = ("check", "watch", "grade", "verify")
 
 _started: dict = {}
 
+SETTINGS = {
+    "KATA_WORKER": ("fork", "spawn"),
+    "KATA_SANDBOX": ("full", "landlock", "off"),
+}
+"""The environment variables kata reads, and their values; see :func:`setting`."""
+
+
+class SettingError(Exception):
+    """An environment variable of kata's has a value kata does not know; the message names it."""
+
+
+def setting(name: str, default: str) -> str:
+    """The value of kata's environment variable ``name``, or ``default`` when it is unset.
+
+    An unknown value is an error, never a silent default: ``KATA_SANDBOX=on``
+    must not quietly turn protections off.
+    """
+    raw = os.environ.get(name, "")
+    value = raw.strip().lower()
+    if not value:
+        return default
+    if value not in SETTINGS[name]:
+        raise SettingError(f"{name}={raw} is not one of {', '.join(SETTINGS[name])}; "
+                           f"unset {name} or set one of those")
+    return value
+
+
+def check_settings() -> None:
+    """Raise :class:`SettingError` for the first of kata's variables with an unknown value."""
+    for name, values in SETTINGS.items():
+        setting(name, values[0])
+
 
 def single_thread_environment() -> dict:
     """Numeric libraries must not start thread pools in processes that fork."""
@@ -92,8 +124,11 @@ def _command(args: list) -> str:
 
 
 def main() -> None:
-    if (_command(sys.argv[1:]) in COMMANDS_WITH_WORKERS and sys.platform.startswith("linux")
-            and os.environ.get("KATA_WORKER", "fork") != "spawn"):
+    try:
+        early = setting("KATA_WORKER", "fork") == "fork"
+    except SettingError:
+        early = False  # the command line reports it
+    if _command(sys.argv[1:]) in COMMANDS_WITH_WORKERS and sys.platform.startswith("linux") and early:
         _started["server"] = spawn_fork_server(DEFAULT_PRELOAD)
     from .cli import entry
 

@@ -69,10 +69,7 @@ class WorkerProcess:
 
 
 def default_mode() -> str:
-    mode = os.environ.get("KATA_WORKER", "").strip().lower()
-    if mode in ("fork", "spawn"):
-        return mode
-    return "fork" if sys.platform.startswith("linux") else "spawn"
+    return early.setting("KATA_WORKER", "fork" if sys.platform.startswith("linux") else "spawn")
 
 
 def make_launcher(mode: str | None = None, preload=()):

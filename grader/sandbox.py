@@ -68,7 +68,12 @@ def probe() -> Plan:
 
     ``KATA_SANDBOX=off|landlock`` turns layers off, to measure what they cost.
     """
-    choice = os.environ.get("KATA_SANDBOX", "full")
+    from .early import SettingError, setting
+
+    try:
+        choice = setting("KATA_SANDBOX", "full")
+    except SettingError:
+        choice = "full"  # the command line has refused it already; here, the safe choice
     if not sys.platform.startswith("linux") or choice == "off":
         return Plan()
     namespaces = choice == "full" and os.geteuid() == 0 and _works_in_child(

@@ -450,3 +450,18 @@ def test_time_spent_waiting_for_a_cpu_does_not_count(tiny_grader, tmp_path, busy
             session.call("mean", ([1.0],))  # sleeping is not waiting for a CPU
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("name, value", [("KATA_SANDBOX", "on"), ("KATA_SANDBOX", "none"), ("KATA_WORKER", "forky")])
+def test_an_unknown_setting_stops_kata_instead_of_weakening_it(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and f"{name}={value}" in result.output and "Traceback" not in result.output
+
+
+def test_known_settings_are_read_whatever_their_case(monkeypatch):
+    monkeypatch.setenv("KATA_SANDBOX", " Full ")
+    monkeypatch.setenv("KATA_WORKER", "FORK")
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 0 and "KATA_WORKER=fork" in result.output
