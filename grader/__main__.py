@@ -1,5 +1,5 @@
 """``python -m grader`` runs the ``kata`` command."""
 
-from .early import main
+from .entry import main
 
 main()

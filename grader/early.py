@@ -1,9 +1,11 @@
-"""The ``kata`` entry point: start the fork server before anything heavy is imported.
+"""Starting kata's own processes: the fork server (early), isolated commands, their environment.
 
 ``kata check`` spends most of its time importing numpy and scipy, twice over:
 in the trusted process and in the fork server. Starting the fork server
-first, before this process imports click, yaml or numpy, lets the two happen
-at the same time on two cores. This module imports only the standard library.
+first (:func:`start_early`, called by :mod:`grader.entry`), before this
+process imports click, yaml or numpy, lets the two happen at the same time
+on two cores. This module imports only the standard library and nothing of
+kata's, so every other module may import it.
 """
 
 from __future__ import annotations
@@ -123,13 +125,11 @@ def _command(args: list) -> str:
     return ""
 
 
-def main() -> None:
+def start_early(args: list) -> None:
+    """Start the fork server now if the command ``args`` will need workers (see :func:`take`)."""
     try:
-        early = setting("KATA_WORKER", "fork") == "fork"
+        forking = setting("KATA_WORKER", "fork") == "fork"
     except SettingError:
-        early = False  # the command line reports it
-    if _command(sys.argv[1:]) in COMMANDS_WITH_WORKERS and sys.platform.startswith("linux") and early:
+        forking = False  # the command line reports it
+    if _command(args) in COMMANDS_WITH_WORKERS and sys.platform.startswith("linux") and forking:
         _started["server"] = spawn_fork_server(DEFAULT_PRELOAD)
-    from .cli import entry
-
-    entry()

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 from . import cgroups, early
 from . import limits as limits_mod
-from . import worker
 from .channel import Channel
 
 
@@ -232,16 +231,3 @@ def kill_forked(pid: int, pidfd: int | None) -> None:
         except (ProcessLookupError, OSError):
             pass
     kill_group(pid)
-
-
-def run_worker(channel: Channel, path: str, module_name: str, limits) -> None:
-    """A subprocess worker (no fork server): minimal environment, limits, serve."""
-    minimal_environment()
-    limits_mod.apply(limits)
-    worker.serve(channel, path, module_name)
-
-
-def minimal_environment() -> None:
-    environment = worker_environment()
-    os.environ.clear()
-    os.environ.update(environment)

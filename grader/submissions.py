@@ -41,11 +41,6 @@ class Submission:
     files: dict = field(default_factory=dict)
     """The submission's files, ``{relative path: absolute path}`` (:func:`staging.collect`)."""
 
-    @property
-    def learner(self) -> str:
-        """The learner file's path relative to the submission's files."""
-        return next(r for r, p in self.files.items() if p == self.path)
-
 
 def safe_name(name: str) -> str:
     """A file name as text every format can hold: bytes that are not UTF-8 become U+FFFD."""

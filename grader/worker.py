@@ -22,6 +22,7 @@ import sys
 import traceback
 
 from .channel import Channel, ChannelClosed
+from .early import worker_environment
 from .results import OUTPUT_CAP
 
 
@@ -157,7 +158,7 @@ def main(argv=None) -> None:
     """Entry point for a worker started as a subprocess (no fork server)."""
     import json
 
-    from . import launch, limits
+    from . import limits
 
     argv = sys.argv[1:] if argv is None else argv
     path, module_name, limit_text = argv[0], argv[1], argv[2]
@@ -166,8 +167,16 @@ def main(argv=None) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    launch.run_worker(Channel(read_fd, write_fd), path, module_name,
-                      limits.Limits.from_dict(json.loads(limit_text)))
+    minimal_environment()
+    limits.apply(limits.Limits.from_dict(json.loads(limit_text)))
+    serve(Channel(read_fd, write_fd), path, module_name)
+
+
+def minimal_environment() -> None:
+    """Replace this process's environment with the worker's (:func:`grader.early.worker_environment`)."""
+    environment = worker_environment()
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 if __name__ == "__main__":

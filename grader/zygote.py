@@ -26,7 +26,8 @@ import sys
 from . import cgroups, sandbox, worker
 from . import limits as limits_mod
 from .channel import Channel
-from .launch import kill_forked, kill_group, minimal_environment
+from .launch import kill_forked, kill_group
+from .worker import minimal_environment
 
 
 def main(argv) -> None:
