@@ -29,7 +29,7 @@ PRELOAD = ("numpy", "scipy.optimize", "scipy.stats")
 
 def servers() -> dict:
     """One started fork server per configuration."""
-    from grader import launch
+    from grader.workers import launchers as launch
 
     started = {}
     for layers in LAYERS:
@@ -41,7 +41,7 @@ def servers() -> dict:
 
 
 def one_worker(server, path: str, data) -> tuple:
-    from grader.limits import Limits
+    from grader.workers.limits import Limits
     from grader.session import LearnerSession
 
     session = LearnerSession(server, path, "learner", time_limit=5, import_time_limit=30, limits=Limits())

@@ -1,6 +1,6 @@
 """kata: an exercise grader and kata runner for numeric Python.
 
-Learner code runs in worker processes (:mod:`grader.worker`); checks and
+Learner code runs in worker processes (:mod:`grader.workers.worker`); checks and
 scoring stay in the trusted process (:mod:`grader.runner`).
 """
 

@@ -1,6 +1,6 @@
 """Helpers for writing checks: validate what came back, compare, explain.
 
-Every value a learner returns is plain data decoded by :mod:`grader.codec`,
+Every value a learner returns is plain data decoded by :mod:`grader.workers.codec`,
 but it is still the learner's: these helpers turn it into floats or arrays
 (leniently, the way learners write code: a NumPy scalar or a 0-d array is a
 number, a tuple, list or array of two numbers is a pair) and fail with a
@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from .codec import Opaque
 from .session import LearnerError
+from .show import describe, fmt
 
 
 class CheckFailure(AssertionError):
@@ -27,45 +27,6 @@ class CheckFailure(AssertionError):
         super().__init__(detail)
         self.detail = detail
         self.call = call
-
-
-def describe(value) -> str:
-    """How a learner's value is shown in a message."""
-    if isinstance(value, Opaque):
-        return f"a {value.type_name} object"
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, (int, float)):
-        return fmt(value)
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return f"{fmt(value.item())} (a 0-d array)"
-        if value.size <= 6:
-            return "array([" + ", ".join(fmt(v) for v in value.ravel().tolist()) + "])"
-        return f"an array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        if len(value) <= 6:
-            inner = ", ".join(describe(v) for v in value)
-            return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
-        return f"a {type(value).__name__} of {len(value)} items"
-    text = repr(value)
-    return (text if len(text) < 60 else text[:57] + "...") + f" (a {type(value).__name__})"
-
-
-def fmt(x, other=None) -> str:
-    """A number with enough digits to tell it apart from ``other``."""
-    if isinstance(x, complex):
-        return repr(x)
-    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
-        return str(x)
-    x = float(x)
-    if not math.isfinite(x):
-        return {"inf": "inf", "-inf": "-inf"}.get(repr(x), "nan")
-    for digits in (6, 9, 12, 17):
-        text = f"{x:.{digits}g}"
-        if other is None or text != f"{float(other):.{digits}g}":
-            return text
-    return repr(x)
 
 
 NLL_GAP = 1e-3

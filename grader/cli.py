@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
-from . import cohort, early, hints, launch, report, sandbox, verify as verify_mod, watch as watch_mod, workspace
+from . import cohort, hints, report, settings, verify as verify_mod, watch as watch_mod, workspace
+from .workers import sandbox
+from .workers.launchers import default_mode
 from .grading import Grader, new_seed
-from .manifest import SHIPPED, ManifestError
+from .manifest import ManifestError
 
 
 class KataError(click.ClickException):
@@ -73,8 +75,8 @@ def entry() -> None:
 def main(ctx, root, no_color):
     """kata: numeric Python katas with hidden checks that run your code in isolation."""
     try:
-        early.check_settings()
-    except early.SettingError as exc:
+        settings.check_settings()
+    except settings.SettingError as exc:
         raise KataError(str(exc)) from None
     ctx.obj = Context(root, no_color)
 
@@ -126,7 +128,7 @@ def check(obj: Context, kata_id, file_path, as_json, verbose, seed):
     kata = obj.kata(kata_id)
     path = Path(file_path).resolve() if file_path else kata.learner_path
     if not path.exists():
-        restore = "" if file_path else f"; restore the stub from {kata.folder.name}/{SHIPPED}/{kata.files[0]}"
+        restore = "" if file_path else f"; restore the stub from {kata.shown_shipped()}"
         raise KataError(f"{path} does not exist{restore}")
     with Grader(obj.manifest) as grader:
         result = grader.grade(kata, path, new_seed() if seed is None else seed)
@@ -200,7 +202,7 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     if feedback is not None and (feedback == folder or folder in feedback.parents):
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     click.echo(f"grading kata {kata.id} in {folder} with {jobs} job{'s' if jobs != 1 else ''}; "
-               f"{sandbox.summary(sandbox.probe(), launch.default_mode())}", err=True)
+               f"{sandbox.summary(sandbox.probe(), default_mode())}", err=True)
     try:
         run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed)
     except KeyboardInterrupt:
@@ -216,7 +218,7 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
 @main.command()
 def doctor():
     """Show which protections learner code runs under on this machine."""
-    mode = launch.default_mode()
+    mode = default_mode()
     plan = sandbox.probe()
     how = ("fork server: workers are forked from a pre-warmed process" if mode == "fork"
            else "subprocess: each worker is a new Python process")

@@ -2,7 +2,7 @@
 
 Submissions are discovered (:mod:`grader.submissions`), results already in the
 journal for unchanged content are reused, the rest are graded several at a
-time (:mod:`grader.pool`) and journaled as they finish. Gradebooks and
+time (:mod:`grader.parallel`) and journaled as they finish. Gradebooks and
 feedback files are then written atomically from the records.
 """
 
@@ -18,7 +18,7 @@ from . import formats
 from .grading import Grader, new_seed
 from .journal import Journal, kata_digest
 from .manifest import Kata, Manifest
-from .pool import make_pool
+from .parallel import make_pool
 from .progress import Progress
 from .results import KataResult, error_result
 from .submissions import discover

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .codec import Opaque
+from .workers.codec import Opaque
 
 MATCH_RTOL = 1e-6
 

@@ -1,12 +1,12 @@
 """The ``kata`` console script; nothing in kata imports this module.
 
-The fork server is started first (:func:`grader.early.start_early`), then the
+The fork server is started first (:func:`grader.workers.start.start_early`), then the
 command line is imported and run, so the two import numpy and scipy at once.
 """
 
 import sys
 
-from .early import start_early
+from .workers.start import start_early
 
 
 def main() -> None:

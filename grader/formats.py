@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 from .manifest import Kata
 from .report import check_lines, points
-from .results import KataResult, Outcome
+from .results import KataResult, Outcome, cap
 
 EXERCISM_OUTPUT_CAP = 500
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -56,8 +56,8 @@ def to_junit(rows: list, kata: Kata) -> str:
     """JUnit XML: a test suite per student, a test case per check."""
     suites = ET.Element("testsuites", name=f"kata {kata.id}")
     for student, result in rows:
-        failures = sum(c.outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) for c in result.checks)
-        errors = sum(c.outcome in (Outcome.FAULT, Outcome.INTERNAL) for c in result.checks)
+        verdicts = [Outcome.verdict(c.outcome) for c in result.checks]
+        failures, errors = verdicts.count(Outcome.FAIL), verdicts.count(Outcome.ERROR)
         errors += result.status == "error"
         tests = len(result.checks) or 1
         suite = ET.SubElement(suites, "testsuite", name=_xml(student), tests=str(tests),
@@ -69,7 +69,7 @@ def to_junit(rows: list, kata: Kata) -> str:
             case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}.{check.target}",
                                  name=check.name, time="0")
             if not check.passed:
-                tag = "failure" if check.outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) else "error"
+                tag = "error" if Outcome.verdict(check.outcome) == Outcome.ERROR else "failure"
                 ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(failure_text(check))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
@@ -103,12 +103,12 @@ def to_exercism(result: KataResult, kata: Kata) -> str:
     tests = []
     for check in result.checks:
         entry = {"name": check.name, "test_code": f"{check.target}(...)  # {check.name}",
-                 "status": "pass" if check.passed else ("error" if check.outcome == Outcome.FAULT else "fail"),
+                 "status": Outcome.verdict(check.outcome),
                  "task_id": tasks.get(check.target, 0)}
         if not check.passed:
             entry["message"] = failure_text(check)
         if check.output:
-            entry["output"] = _cap(check.output, EXERCISM_OUTPUT_CAP)
+            entry["output"] = cap(check.output, EXERCISM_OUTPUT_CAP)
         tests.append(entry)
     status = "pass" if result.full_marks else "fail"
     return json.dumps({"version": 3, "status": status, "tests": tests}, indent=2, allow_nan=False) + "\n"
@@ -144,9 +144,3 @@ def _xml(text: str) -> str:
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
-
-def _cap(text: str, cap: int) -> str:
-    if len(text) <= cap:
-        return text
-    notice = "\n[output cut: at most 500 characters are shown]"
-    return text[:cap - len(notice)] + notice

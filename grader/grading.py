@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import launch, linux, staging
-from .limits import Limits
+from . import settings, staging
+from .workers import launchers, syscalls
 from .manifest import Kata, Manifest
 from .results import CheckResult, KataResult, Outcome, error_result
 from .runner import CheckSuite
@@ -28,7 +28,7 @@ def hide_from_other_processes() -> None:
     """Make this trusted process undumpable: no ptrace, no /proc/<pid>/mem, even by its own uid."""
     if sys.platform.startswith("linux"):
         try:
-            linux.prctl(linux.PR_SET_DUMPABLE, 0)
+            syscalls.prctl(syscalls.PR_SET_DUMPABLE, 0)
         except OSError:
             pass
 
@@ -52,21 +52,19 @@ class Grader:
         return self.launchers[0] if self.launchers else None
 
     def __enter__(self) -> "Grader":
-        os.environ.update(launch.single_thread_environment())
+        os.environ.update(settings.single_thread_environment())
         hide_from_other_processes()
         # The fork server starts first: it imports the preload modules on the
         # other core while this process imports the same ones for its checks.
-        first = launch.make_launcher(self.mode, self.manifest.preload)
-        if hasattr(first, "ensure_started"):
-            first.ensure_started()
+        first = launchers.make_launcher(self.mode, self.manifest.preload)
+        first.ensure_started()
         for name in self.manifest.preload:
             try:
                 importlib.import_module(name)
             except ImportError:
                 pass  # a missing optional library only costs learner import time
         # One launcher per concurrent grading job.
-        self.launchers = [first] + [first.clone() if hasattr(first, "clone") else launch.make_launcher(self.mode)
-                                    for _ in range(self.count - 1)]
+        self.launchers = [first] + [first.clone() for _ in range(self.count - 1)]
         return self
 
     def __exit__(self, *exc) -> None:
@@ -102,10 +100,7 @@ class Grader:
         if problem:
             return error_result(kata.id, kata.max_score, problem, seed)
         suite = self.suite(kata)
-        session = LearnerSession(launcher, str(path), kata.module_name,
-                                 time_limit=kata.time_limit,
-                                 import_time_limit=kata.import_time_limit,
-                                 limits=Limits(memory_mb=kata.memory_mb))
+        session = LearnerSession.for_kata(launcher, path, kata)
         try:
             try:
                 session.open()

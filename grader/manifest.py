@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .early import DEFAULT_PRELOAD
+from .settings import DEFAULT_PRELOAD
 
 FORMAT_VERSION = 1
 SHIPPED = ".shipped"
@@ -75,7 +75,15 @@ class Kata:
     @property
     def shipped_path(self) -> Path:
         """The stub as shipped, kept beside the learner's working copy."""
-        return self.folder / SHIPPED / self.files[0]
+        return self.shipped(self.files[0])
+
+    def shipped(self, name: str) -> Path:
+        """The shipped copy of the learner file ``name`` (one of :attr:`files`)."""
+        return self.folder / SHIPPED / name
+
+    def shown_shipped(self, name: str | None = None) -> str:
+        """The shipped copy's path as a learner reads it: ``10.2-mle/.shipped/mle.py``."""
+        return f"{self.folder.name}/{SHIPPED}/{name or self.files[0]}"
 
     @property
     def solution_path(self) -> Path:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from . import grading, workspace
-from .limits import Limits
 from .runner import check_rng
 from .session import LearnerProxy, LearnerSession
 
@@ -46,9 +45,7 @@ def learner_session(request):
     manifest, kata = _kata_for(Path(request.module.__file__).parent)
     path = request.config.getoption("--kata-file") or kata.solution_path
     with grading.Grader(manifest) as grader:
-        session = LearnerSession(grader.launcher, str(path), kata.module_name,
-                                 time_limit=kata.time_limit, import_time_limit=kata.import_time_limit,
-                                 limits=Limits(memory_mb=kata.memory_mb))
+        session = LearnerSession.for_kata(grader.launcher, path, kata)
         session.open()
         yield session
         session.close()

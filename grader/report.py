@@ -14,8 +14,7 @@ from .results import KataResult, Outcome
 
 _NUMBER = re.compile(r"-?\b\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
-MARKS = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.LEARNER_ERROR: "FAIL",
-         Outcome.FAULT: "FAIL", Outcome.INTERNAL: "ERR!"}
+MARKS = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.ERROR: "ERR!"}
 
 
 def points(value: float) -> str:
@@ -31,8 +30,9 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
         lines.append(style(f"ERROR  {result.error}", fg="red", bold=True))
     explained: set = set()
     for check in result.checks:
-        mark = MARKS.get(check.outcome, "FAIL")
-        colour = "green" if check.passed else ("magenta" if check.outcome == Outcome.INTERNAL else "red")
+        verdict = Outcome.verdict(check.outcome)
+        mark = MARKS[verdict]
+        colour = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.ERROR: "magenta"}[verdict]
         head = f"{style(mark, fg=colour, bold=True)}  {check.name:<56} {points(check.points)}/{points(check.max_points)}"
         lines.append(head)
         if not check.passed:

@@ -5,6 +5,7 @@ Every output (terminal text, JSON, gradebooks) is a renderer of these records.
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import asdict, dataclass, field
 
@@ -15,21 +16,70 @@ OUTPUT_CAP = 4000
 
 
 def cap(text, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, saying how much was cut."""
+    """``text`` in at most ``limit`` characters: cut, with a note of how much was cut."""
     text = text if isinstance(text, str) else str(text)
     if len(text) <= limit:
         return text
-    return text[:limit] + f" [... {len(text) - limit} more characters cut]"
+    note = " [... {} more characters cut]"
+    kept = max(limit - len(note.format(len(text))), 0)
+    return text[:kept] + note.format(len(text) - kept)
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps the first ``cap`` characters and counts the rest.
+
+    The one definition of capped learner output: the worker collects what the
+    learner prints with it, and the trusted side keeps each check's share with it.
+    """
+
+    def __init__(self, cap: int = OUTPUT_CAP):
+        self.cap = cap
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = max(self.cap - self.kept, 0)
+        self.parts.append(text[:room])
+        self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - room)
+        return len(text)
+
+    def take(self) -> str:
+        """Everything kept since the last take, with a note of how much was cut; then empty."""
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more characters of output cut]"
+        self.parts, self.kept, self.dropped = [], 0, 0
+        return text
 
 
 class Outcome:
-    """How a check ended; each has its own wording in reports."""
+    """How a check ended, and the one mapping of outcomes to pass / fail / error.
+
+    Every renderer (terminal, JSON, JUnit, exercism, Gradescope) asks
+    :meth:`verdict`: "fail" is anything the learner's code did, "error" only a
+    bug in kata or in the check, which says nothing about the learner.
+    """
 
     PASSED = "passed"
-    FAILED = "failed"            # the learner's value is wrong
-    LEARNER_ERROR = "raised"     # the learner's code raised (or is not written yet)
-    FAULT = "fault"              # the call hung, crashed or ended the worker
-    INTERNAL = "internal_error"  # a bug in kata or in the check itself
+    FAILED = "failed"                # the learner's value is wrong
+    RAISED = "raised"                # the learner's code raised an exception
+    NOT_STARTED = "not_implemented"  # the function still raises NotImplementedError, as in the stub
+    FAULT = "fault"                  # the call hung, crashed or ended the worker
+    INTERNAL = "internal_error"      # a bug in kata or in the check itself
+
+    PASS, FAIL, ERROR = "pass", "fail", "error"
+    VERDICTS = {PASSED: PASS, FAILED: FAIL, RAISED: FAIL, NOT_STARTED: FAIL, FAULT: FAIL, INTERNAL: ERROR}
+
+    @classmethod
+    def verdict(cls, outcome: str) -> str:
+        """``pass``, ``fail`` or ``error`` for an outcome (an unknown one is kata's error)."""
+        return cls.VERDICTS.get(outcome, cls.ERROR)
 
 
 @dataclass

@@ -78,7 +78,7 @@ class CheckSuite:
         outcome, message = self._outcome(check, proxy, seed)
         passed = outcome == Outcome.PASSED
         found = None
-        if outcome in (Outcome.FAILED, Outcome.LEARNER_ERROR) and "not implemented yet" not in message:
+        if outcome in (Outcome.FAILED, Outcome.RAISED):
             try:
                 found = diagnose.diagnose(self.misconceptions, check.target, proxy.log)
             except Exception:  # noqa: BLE001 - a diagnosis is a bonus; the outcome stands without it
@@ -101,26 +101,35 @@ class CheckSuite:
         except NotDefined as exc:
             return Outcome.FAILED, f"{exc}: define it with the stub's signature"
         except NotImplementedError:
-            return Outcome.LEARNER_ERROR, f"{check.target} is not implemented yet (it raises NotImplementedError)"
+            return Outcome.NOT_STARTED, f"{check.target} is not implemented yet (it raises NotImplementedError)"
         except LearnerError as exc:
             where = f" at line {exc.line}" if exc.line else ""
-            return Outcome.LEARNER_ERROR, f"{_last(proxy, check)} raised {exc}{where}"
+            return Outcome.RAISED, f"{_last(proxy, check)} raised {exc}{where}"
         except WorkerFault as exc:
             return Outcome.FAULT, f"{_last(proxy, check)}: {exc}"
         except AssertionError as exc:
             return Outcome.FAILED, f"{_last(proxy, check)}: {exc or 'assertion failed'}"
         except Exception as exc:  # noqa: BLE001 - our bug must not stop the other checks
             return Outcome.INTERNAL, f"internal grading error in {check.name}: {type(exc).__name__}: {exc}"
-        except BaseException as exc:  # pytest.fail / DID NOT RAISE are BaseException
-            if type(exc).__name__ != "Failed":
+        except BaseException as exc:
+            if not isinstance(exc, _pytest_failure()):
                 raise
-            return Outcome.FAILED, f"{_last(proxy, check)}: {getattr(exc, 'msg', exc)}"
+            return Outcome.FAILED, f"{_last(proxy, check)}: {exc.msg}"
         return Outcome.PASSED, ""
 
 
 @functools.lru_cache(maxsize=None)
 def _parameters(function) -> tuple:
     return tuple(inspect.signature(function).parameters)
+
+
+def _pytest_failure() -> tuple:
+    """The type of ``pytest.fail()`` and of ``pytest.raises``' DID NOT RAISE (a BaseException).
+
+    Only a check that imported pytest can raise it, so pytest is not imported for it.
+    """
+    pytest = sys.modules.get("pytest")
+    return (pytest.fail.Exception,) if pytest is not None else ()
 
 
 def _last(proxy: LearnerProxy, check: Check) -> str:

@@ -20,11 +20,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import linux
-
-from .channel import ChannelClosed, ChannelTimeout
-from .limits import Limits
-from .results import MESSAGE_CAP, OUTPUT_CAP, cap
+from .results import MESSAGE_CAP, CappedText, cap
+from .show import describe
+from .workers import syscalls as linux
+from .workers.channel import ChannelClosed, ChannelTimeout
+from .workers.ending import describe_exit_request
+from .workers.launchers import Launcher, Worker
+from .workers.limits import Limits
 
 MAX_FUNCTIONS = 1000
 STARVED_FACTOR = 3.0
@@ -92,15 +94,10 @@ def _text(value, default: str) -> str:
     return value if isinstance(value, str) else default
 
 
-def exit_code(value) -> str:
-    """A worker's reported exit code as short text (the worker may send anything)."""
-    return str(value) if type(value) is int and abs(value) < 2**31 else "..."
-
-
 class LearnerSession:
     """Calls into one learner file, each in a worker, with per-call deadlines."""
 
-    def __init__(self, launcher, path: str, module_name: str, *, time_limit: float,
+    def __init__(self, launcher: Launcher, path: str, module_name: str, *, time_limit: float,
                  import_time_limit: float, limits: Limits | None = None):
         self.launcher = launcher
         self.path = path
@@ -109,9 +106,14 @@ class LearnerSession:
         self.import_time_limit = import_time_limit
         self.limits = limits or Limits()
         self.functions: list[str] = []
-        self._worker = None
-        self._output: list[str] = []
-        self._output_cut = 0
+        self._worker: Worker | None = None
+        self._output = CappedText()
+
+    @classmethod
+    def for_kata(cls, launcher: Launcher, path, kata) -> "LearnerSession":
+        """A session on the learner file at ``path`` with kata ``kata``'s limits."""
+        return cls(launcher, str(path), kata.module_name, time_limit=kata.time_limit,
+                   import_time_limit=kata.import_time_limit, limits=Limits(memory_mb=kata.memory_mb))
 
     def open(self) -> list[str]:
         """Start a worker and import the learner module; raise ImportFailed if it cannot."""
@@ -121,7 +123,7 @@ class LearnerSession:
         except WorkerFault as fault:
             raise ImportFailed(f"{self.module_file}: {fault}") from None
         if "ok" not in answer:
-            self._discard(worker)
+            worker.close()
             raise ImportFailed(self._import_error(answer))
         names = answer["ok"]
         self.functions = [n[:200] for n in names[:MAX_FUNCTIONS] if isinstance(n, str)] if isinstance(names, list) else []
@@ -141,7 +143,7 @@ class LearnerSession:
                                  "kwargs": dict(kwargs or {})})
         except ChannelClosed:
             self._worker = None
-            raise WorkerFault(f"your code ended the process ({self._discard(worker, grace=1.0)})") from None
+            raise WorkerFault(f"your code ended the process ({worker.close(grace=1.0)})") from None
         answer = self._receive(worker, self.time_limit, "")
         if "ok" in answer:
             return answer["ok"]
@@ -151,24 +153,18 @@ class LearnerSession:
             raise NotDefined(f"{self.module_file} defines no function named {name}")
         self._worker = None
         if "exited" in answer:
-            self._discard(worker, grace=1.0)
-            raise WorkerFault(f"your code ended the process (sys.exit({exit_code(answer['exited'])}))")
-        self._discard(worker)
+            worker.close(grace=1.0)
+            raise WorkerFault(f"your code ended the process ({describe_exit_request(answer['exited'])})")
+        worker.close()
         raise WorkerFault("the worker sent an answer kata does not understand")
 
     def take_output(self) -> str:
         """What the learner printed since the last call of this, capped."""
-        text = "".join(self._output)
-        if self._output_cut:
-            text += f"\n[... {self._output_cut} more characters of output cut]"
-        self._output.clear()
-        self._output_cut = 0
-        return text
+        return self._output.take()
 
     def close(self) -> None:
         """End the worker; nobody needs to hear how a deliberately ended worker ended."""
         if self._worker is not None:
-            self._worker.discarded = True
             self._worker.end()
             self._worker = None
 
@@ -185,7 +181,7 @@ class LearnerSession:
             self._drop(worker)
             raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
         except ChannelClosed:
-            how = self._discard(worker, grace=1.0)
+            how = worker.close(grace=1.0)
             self._drop(worker)
             if timer is not None and timer.fired:
                 raise WorkerFault(f"timed out after {timeout:g} s{doing}") from None
@@ -195,7 +191,6 @@ class LearnerSession:
                 timer.cancel()
         if not isinstance(answer, dict):
             self._drop(worker)
-            self._discard(worker)
             raise WorkerFault("the worker sent an answer kata does not understand")
         out = answer.get("out")
         if isinstance(out, str) and out:
@@ -204,29 +199,18 @@ class LearnerSession:
 
     def _keep_output(self, text: str) -> None:
         """Keep at most OUTPUT_CAP characters per check (the worker caps per call)."""
-        room = OUTPUT_CAP - sum(len(part) for part in self._output)
-        if room > 0:
-            self._output.append(text[:room])
-        if len(text) > room:
-            self._output_cut += len(text) - max(room, 0)
+        self._output.write(text)
 
-    def _drop(self, worker) -> None:
+    def _drop(self, worker: Worker) -> None:
+        """Forget a worker that failed a call, and end it."""
         if self._worker is worker:
             self._worker = None
-        if not getattr(worker, "discarded", False):
-            self._discard(worker)
-
-    def _discard(self, worker, grace: float = 0.0) -> str:
-        if getattr(worker, "discarded", False):
-            return worker.end
-        worker.discarded = True
-        worker.end = worker.close(grace)
-        return worker.end
+        worker.close()
 
     def _import_error(self, answer: dict) -> str:
         name = self.module_file
         if "exited" in answer:
-            return f"{name} ended the process while being imported (sys.exit({exit_code(answer['exited'])}))"
+            return f"{name} ended the process while being imported ({describe_exit_request(answer['exited'])})"
         exc = learner_exception(answer.get("raised"))
         where = f" line {exc.line}" if exc.line else ""
         return f"{name}{where}: {exc}"
@@ -318,26 +302,5 @@ class LearnerProxy:
 
 def describe_call(name: str, args, kwargs) -> str:
     """A short, readable form of a call: ``gaussian_mle(<array of 40 floats>)``."""
-    parts = [short_repr(a) for a in args] + [f"{k}={short_repr(v)}" for k, v in kwargs.items()]
+    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
-
-
-def short_repr(value) -> str:
-    import numpy as np
-
-    if isinstance(value, np.ndarray):
-        if value.size <= 4:
-            return "np.array([" + ", ".join(f"{v:.6g}" if isinstance(v, float) else repr(v)
-                                            for v in value.ravel().tolist()) + "])"
-        kind = {"f": "floats", "i": "ints", "u": "ints", "b": "bools"}.get(value.dtype.kind, "values")
-        shape = "x".join(str(n) for n in value.shape) if value.ndim > 1 else str(value.size)
-        return f"<array of {shape} {kind}>"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, (list, tuple)):
-        if len(value) > 4:
-            return f"<{type(value).__name__} of {len(value)} items>"
-        inner = ", ".join(short_repr(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .grading import Grader, new_seed
-from .manifest import SHIPPED, Kata, Manifest
+from .manifest import Kata, Manifest
 
 SOLUTION_SEEDS = 3
 
@@ -141,9 +141,9 @@ def _check_misconceptions(kata: Kata, grader: Grader, suite, verdict: KataVerdic
 
 def _check_working_copy(kata: Kata, verdict: KataVerdict) -> None:
     for name in kata.files:
-        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
+        working, shipped = kata.folder / name, kata.shipped(name)
         if not working.exists():
-            verdict.notes.append(f"{name} is missing from {kata.folder.name}/ (the shipped stub is in {SHIPPED}/)")
+            verdict.notes.append(f"{name} is missing from {kata.folder.name}/ (the shipped stub is {kata.shown_shipped(name)})")
         elif working.read_bytes() != shipped.read_bytes():
             verdict.notes.append(f"{name} has been edited (by a learner, or by an author who has not "
-                                 f"copied it to {SHIPPED}/{name}); verified the shipped stub")
+                                 f"copied it to {kata.shown_shipped(name)}); verified the shipped stub")

@@ -116,11 +116,9 @@ def restore_stub(kata, root: Path) -> list:
 
     Returns what was done, one line each.
     """
-    from .manifest import SHIPPED
-
     done = []
     for name in kata.files:
-        working, shipped = kata.folder / name, kata.folder / SHIPPED / name
+        working, shipped = kata.folder / name, kata.shipped(name)
         if working.exists() and working.read_bytes() == shipped.read_bytes():
             done.append(f"{working.relative_to(root)} is already the stub as shipped")
             continue

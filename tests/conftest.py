@@ -17,8 +17,9 @@ collect_ignore = ["fixtures"]  # the fixture kata's checks are graded by kata, n
 
 
 @pytest.fixture(scope="session")
-def manifest():
-    return workspace.load_manifest(REPO)
+def manifest(tmp_path_factory):
+    """The repository's katas, copied with the stubs as shipped: never a learner's work in progress."""
+    return workspace.load_manifest(copy_workspace(tmp_path_factory.mktemp("repo") / "ws"))
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +27,9 @@ def kata(manifest):
     return manifest.get("10.2")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def grader(manifest):
+    """One grader for the full kata, shared by every test that only grades."""
     with grading.Grader(manifest) as active:
         yield active
 
@@ -69,14 +71,14 @@ def ws(tmp_path):
     return copy_workspace(tmp_path / "ws")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fast_manifest(tmp_path_factory):
     """The workspace with short time limits, for submissions that hang."""
     root = copy_workspace(tmp_path_factory.mktemp("fast"), time_limit=1, import_time_limit=2)
     return workspace.load_manifest(root)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fast_grader(fast_manifest):
     with grading.Grader(fast_manifest) as active:
         yield active

@@ -208,17 +208,18 @@ def test_doctor_lists_protections(monkeypatch):
     (["--no-color", "watch", "10.2"], "watch"), (["--help"], ""), (["list"], "list"),
 ])
 def test_entry_point_recognises_commands_that_need_workers(args, command):
-    from grader import early
+    from grader.workers import start as early
 
     assert early._command(args) == command
 
 
 def test_early_fork_server_is_adopted_only_for_the_default_preload():
-    from grader import early
+    from grader.settings import DEFAULT_PRELOAD
+    from grader.workers import start as early
 
-    early._started["server"] = early.spawn_fork_server(early.DEFAULT_PRELOAD)
-    assert early.take(("numpy",)) is None and early.take(early.DEFAULT_PRELOAD) is None
-    early._started["server"] = server = early.spawn_fork_server(early.DEFAULT_PRELOAD)
-    assert early.take(early.DEFAULT_PRELOAD) is server
+    early._started["server"] = early.spawn_fork_server(DEFAULT_PRELOAD)
+    assert early.take(("numpy",)) is None and early.take(DEFAULT_PRELOAD) is None
+    early._started["server"] = server = early.spawn_fork_server(DEFAULT_PRELOAD)
+    assert early.take(DEFAULT_PRELOAD) is server
     server[0].close()
     assert server[1].wait(timeout=30) == 0

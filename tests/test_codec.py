@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from grader.codec import CodecError, Opaque, decode, encode
+from grader.workers.codec import CodecError, Opaque, decode, encode
 
 
 @pytest.mark.parametrize("value", [

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import TINY, copy_tiny
-from grader import cgroups, codec, sandbox
+from grader.workers import cgroups, codec, sandbox
 from grader.cli import main
 
 PLAN = sandbox.probe()
@@ -122,7 +122,9 @@ def test_worker_read_roots_come_from_the_runtime_not_the_path(monkeypatch, tmp_p
     monkeypatch.chdir(tmp_path)
     roots = sandbox._python_paths()
     assert str(tmp_path) not in roots and os.getcwd() not in roots
-    repo = Path(sandbox.__file__).resolve().parent.parent
+    package = Path(sandbox.__file__).resolve().parent.parent
+    assert str(package) in roots and package.name == "grader"
+    repo = package.parent
     assert str(repo) not in roots  # kata's own package folder only, not the checkout with solutions/
 
 
@@ -254,10 +256,14 @@ def _burn(seconds):
 
 @GROUPS
 def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(ws, tmp_path):
+    # A 1 s call limit and 0.1 s of CPU per honest call: far from the limit either way,
+    # and each of the hog's four hanging checks costs at most 3 s (its own starvation counted).
+    yaml = ws / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
     subs = tmp_path / "subs"
     subs.mkdir()
-    (subs / "honest_but_slow.py").write_text(BURN + CORRECT.replace("    return a + b", "    _burn(0.25)\n    return a + b")
-                                             .replace("    return sum(", "    _burn(0.25)\n    return sum("))
+    (subs / "honest_but_slow.py").write_text(BURN + CORRECT.replace("    return a + b", "    _burn(0.1)\n    return a + b")
+                                             .replace("    return sum(", "    _burn(0.1)\n    return sum("))
     (subs / "hog.py").write_text('''
 import os
 
@@ -387,7 +393,7 @@ def test_a_frame_of_tiny_objects_is_refused_before_it_is_parsed():
 
 
 FORGED = '''
-import grader.worker as _worker
+import grader.workers.worker as _worker
 
 def _forge(channel, answer):
     {body}

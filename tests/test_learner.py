@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, SUBMISSIONS
-from grader import checklib, diagnose, verify
+from grader import checklib, diagnose, report, verify
 from grader.cli import main
 
 MISCONCEPTIONS = sorted(p.stem for p in (REPO / "katas/10.2-mle/misconceptions").glob("*.py"))
@@ -26,18 +26,16 @@ def test_kata_ships_at_least_ten_misconceptions():
 
 
 @pytest.mark.parametrize("name", MISCONCEPTIONS)
-def test_each_misconception_is_recognised_and_explained(ws, kata, name, tmp_path):
-    """The learner submits exactly that mistake and sees exactly that explanation."""
+def test_each_misconception_is_recognised_and_explained(grader, kata, name, tmp_path):
+    """The learner submits exactly that mistake and sees exactly that explanation, once."""
     item = next(m for m in diagnose.load(kata.misconception_folder) if m.name == name)
     path = verify.with_misconception(kata, item, tmp_path)
-    result = run(ws, "check", "10.2", "--file", str(path), "--json", "--seed", "21")
-    data = json.loads(result.output)
-    failed = [c for c in data["checks"] if not c["passed"]]
-    assert failed and {c["target"] for c in failed} == {item.target}
-    assert any(c["diagnosis"] == diagnose.explain(item) for c in failed)
-    assert all(c["diagnosis"] in ("", diagnose.explain(item)) for c in failed)
-    text = run(ws, "check", "10.2", "--file", str(path), "--seed", "21").output
-    assert text.count(f"why: {item.explanation}") == 1
+    result = grader.grade(kata, path, 21)
+    failed = [c for c in result.checks if not c.passed]
+    assert failed and {c.target for c in failed} == {item.target}
+    assert any(c.diagnosis == diagnose.explain(item) for c in failed)
+    assert all(c.diagnosis in ("", diagnose.explain(item)) for c in failed)
+    assert "\n".join(report.check_lines(result)).count(f"why: {item.explanation}") == 1
 
 
 def test_correct_code_and_unknown_mistakes_get_no_diagnosis(ws):

@@ -42,7 +42,7 @@ def test_repository_manifest_loads():
     manifest = load(REPO / "kata.yaml")
     kata = manifest.get("10.2")
     assert kata.title == "Maximum likelihood estimation"
-    assert kata.learner_path == REPO / "katas/10.2-mle/mle.py"
+    assert kata.learner_path == manifest.root / "katas/10.2-mle/mle.py"
     assert kata.solution_path == REPO / "solutions/10.2-mle/mle.py"
     assert len(kata.checks) >= 25 and kata.max_score == len(kata.checks)
     assert all(c.hint for c in kata.checks)

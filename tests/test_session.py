@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from conftest import processes_with
-from grader import launch, sandbox
-from grader.codec import Opaque
-from grader.limits import Limits
+from grader.workers import launchers as launch, sandbox
+from grader.workers.codec import Opaque
+from grader.workers.limits import Limits
 from grader.session import ImportFailed, LearnerError, LearnerProxy, LearnerSession, NotDefined, WorkerFault
 
 LEARNER = textwrap.dedent('''

@@ -4,6 +4,7 @@ Each wrong submission gets one function wrong; it must lose points on that
 function only, with every seed, and keep full marks everywhere else.
 """
 
+import re
 import time
 
 import pytest
@@ -127,7 +128,7 @@ def test_mistakes_are_named_by_relation(grader, kata, name, named):
 def test_failure_message_says_what_was_called_returned_and_expected(grader, kata):
     result = grader.grade(kata, SUBMISSIONS / "ddof_one.py", 7)
     check = next(c for c in result.checks if c.name == "test_gaussian_mle_sigma_divides_by_n")
-    assert check.message.startswith("gaussian_mle(<array of ")
+    assert re.match(r"gaussian_mle\((array\(\[[-0-9., e]+\]\)|<array of \d+ floats>)\) -> sigma ", check.message)
     assert "-> sigma " in check.message and ", expected " in check.message and "rel. error" in check.message
     assert "n - 1" in check.hint
 
@@ -135,7 +136,7 @@ def test_failure_message_says_what_was_called_returned_and_expected(grader, kata
 def test_stub_scores_zero_and_says_not_implemented(grader, kata):
     result = grader.grade(kata, kata.shipped_path, 3)
     assert result.status == "graded" and result.score == 0
-    assert all(c.outcome == "raised" for c in result.checks)
+    assert all(c.outcome == "not_implemented" for c in result.checks)
     assert result.checks[0].message == "binomial_mle is not implemented yet (it raises NotImplementedError)"
 
 

@@ -2,7 +2,7 @@
 
 Both ends of a worker connection use this: the trusted side reads with a
 deadline (a learner's call may never answer), the worker side blocks. Frames
-are a 4-byte big-endian length then the payload produced by :mod:`grader.codec`.
+are a 4-byte big-endian length then the payload produced by :mod:`grader.workers.codec`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Starting kata's own processes: the fork server (early), isolated commands, their environment.
+"""Starting kata's own processes: isolated commands, and the fork server (early).
 
 ``kata check`` spends most of its time importing numpy and scipy, twice over:
 in the trusted process and in the fork server. Starting the fork server
 first (:func:`start_early`, called by :mod:`grader.entry`), before this
 process imports click, yaml or numpy, lets the two happen at the same time
-on two cores. This module imports only the standard library and nothing of
-kata's, so every other module may import it.
+on two cores. This module imports only the standard library and
+:mod:`grader.settings`, so the console script can import it first.
 """
 
 from __future__ import annotations
@@ -15,62 +15,16 @@ import socket
 import subprocess
 import sys
 
-DEFAULT_PRELOAD = ("numpy", "scipy.optimize", "scipy.stats", "scipy.special")
+from ..settings import DEFAULT_PRELOAD, SettingError, setting, worker_environment
+
 COMMANDS_WITH_WORKERS = ("check", "watch", "grade", "verify")
 
 _started: dict = {}
 
-SETTINGS = {
-    "KATA_WORKER": ("fork", "spawn"),
-    "KATA_SANDBOX": ("full", "landlock", "off"),
-}
-"""The environment variables kata reads, and their values; see :func:`setting`."""
-
-
-class SettingError(Exception):
-    """An environment variable of kata's has a value kata does not know; the message names it."""
-
-
-def setting(name: str, default: str) -> str:
-    """The value of kata's environment variable ``name``, or ``default`` when it is unset.
-
-    An unknown value is an error, never a silent default: ``KATA_SANDBOX=on``
-    must not quietly turn protections off.
-    """
-    raw = os.environ.get(name, "")
-    value = raw.strip().lower()
-    if not value:
-        return default
-    if value not in SETTINGS[name]:
-        raise SettingError(f"{name}={raw} is not one of {', '.join(SETTINGS[name])}; "
-                           f"unset {name} or set one of those")
-    return value
-
-
-def check_settings() -> None:
-    """Raise :class:`SettingError` for the first of kata's variables with an unknown value."""
-    for name, values in SETTINGS.items():
-        setting(name, values[0])
-
-
-def single_thread_environment() -> dict:
-    """Numeric libraries must not start thread pools in processes that fork."""
-    return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                   "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
-
-
-def worker_environment() -> dict:
-    """A minimal environment for learner code: no secrets of the trusted side."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
-            "VIRTUAL_ENV", "KATA_SANDBOX")
-    env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
-    env.update(single_thread_environment())
-    return env
-
 
 def package_parent() -> str:
     """The folder that holds the ``grader`` package (site-packages, or a checkout)."""
-    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def isolated_command(module: str, *args: str) -> list:
@@ -94,7 +48,7 @@ def neutral_folder() -> str:
 def spawn_fork_server(preload) -> tuple:
     """A fresh fork server process importing ``preload``; returns (control socket, process)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    proc = subprocess.Popen(isolated_command("grader.zygote", str(theirs.fileno()), *preload),
+    proc = subprocess.Popen(isolated_command("grader.workers.forkserver", str(theirs.fileno()), *preload),
                             pass_fds=[theirs.fileno()], env=worker_environment(), stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, start_new_session=True, cwd=neutral_folder())
     theirs.close()
@@ -128,7 +82,7 @@ def _command(args: list) -> str:
 def start_early(args: list) -> None:
     """Start the fork server now if the command ``args`` will need workers (see :func:`take`)."""
     try:
-        forking = setting("KATA_WORKER", "fork") == "fork"
+        forking = setting("KATA_WORKER") == "fork"
     except SettingError:
         forking = False  # the command line reports it
     if _command(args) in COMMANDS_WITH_WORKERS and sys.platform.startswith("linux") and forking:

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 def make_pool(job, launchers):
     """``job(task, launcher) -> dict``; a pool that runs it on each task."""
-    if hasattr(os, "fork") and all(getattr(l, "mode", "") == "fork" for l in launchers):
+    if hasattr(os, "fork") and all(l.mode == "fork" for l in launchers):
         return ForkPool(job, launchers)
     return ThreadPool(job, launchers)
 

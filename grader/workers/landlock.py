@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 
-from . import linux
+from . import syscalls as linux
 
 SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
 CREATE_RULESET_VERSION = 1

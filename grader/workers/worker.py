@@ -2,14 +2,14 @@
 
 A worker imports one learner module and answers requests on its channel:
 ``{"op": "call", "fn": name, "args": [...], "kwargs": {...}}``. Every answer is
-plain data (see :mod:`grader.codec`): ``{"ok": value}``, ``{"raised": {...}}``
+plain data (see :mod:`grader.workers.codec`): ``{"ok": value}``, ``{"raised": {...}}``
 for an exception, or ``{"exited": code}`` when learner code asked to end the
 process. Each answer carries ``"out"``, what the learner printed meanwhile.
 
 Nothing here is trusted by the other side: the learner can patch this very
 module at import time, so the trusted side validates every answer it gets.
 
-Run directly (``python -m grader.worker PATH``) when no fork server is used:
+Run directly (``python -m grader.workers.worker PATH``) when no fork server is used:
 the channel is then stdin/stdout and learner prints never reach them.
 """
 
@@ -22,36 +22,8 @@ import sys
 import traceback
 
 from .channel import Channel, ChannelClosed
-from .early import worker_environment
-from .results import OUTPUT_CAP
-
-
-class CappedText(io.TextIOBase):
-    """A text stream that keeps the first ``cap`` characters and counts the rest."""
-
-    def __init__(self, cap: int = OUTPUT_CAP):
-        self.cap = cap
-        self.parts: list[str] = []
-        self.kept = 0
-        self.dropped = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text) -> int:
-        text = str(text)
-        room = self.cap - self.kept
-        self.parts.append(text[:room])
-        self.kept += min(room, len(text))
-        self.dropped += max(0, len(text) - room)
-        return len(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        if self.dropped:
-            text += f"\n[... {self.dropped} more characters of output cut]"
-        self.parts, self.kept, self.dropped = [], 0, 0
-        return text
+from ..results import CappedText
+from ..settings import worker_environment
 
 
 def serve(channel: Channel, path: str, module_name: str, after_call=None) -> None:
@@ -173,7 +145,7 @@ def main(argv=None) -> None:
 
 
 def minimal_environment() -> None:
-    """Replace this process's environment with the worker's (:func:`grader.early.worker_environment`)."""
+    """Replace this process's environment with the worker's (:func:`grader.settings.worker_environment`)."""
     environment = worker_environment()
     os.environ.clear()
     os.environ.update(environment)

@@ -36,7 +36,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cgroups, landlock, linux, seccomp, staging
+from .. import staging
+from ..settings import SettingError, setting
+from . import cgroups, landlock, seccomp
+from . import syscalls as linux
 from .limits import Limits, apply as apply_limits
 
 SCRATCH_MOUNT = "/tmp"
@@ -68,10 +71,8 @@ def probe() -> Plan:
 
     ``KATA_SANDBOX=off|landlock`` turns layers off, to measure what they cost.
     """
-    from .early import SettingError, setting
-
     try:
-        choice = setting("KATA_SANDBOX", "full")
+        choice = setting("KATA_SANDBOX")
     except SettingError:
         choice = "full"  # the command line has refused it already; here, the safe choice
     if not sys.platform.startswith("linux") or choice == "off":
@@ -110,7 +111,7 @@ def _python_paths() -> list:
 
     roots = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
              os.path.dirname(os.path.realpath(sys.executable)),
-             os.path.dirname(os.path.abspath(__file__))}
+             os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # the grader package
     roots |= {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
     roots |= set(site.getsitepackages())
     return sorted({os.path.realpath(p) for p in roots if p and os.path.exists(p)})

@@ -1,13 +1,13 @@
 """The fork server: a pristine, pre-warmed process that forks sandboxed workers.
 
-Started isolated (``python -I``, see :func:`grader.early.isolated_command`) with
+Started isolated (``python -I``, see :func:`grader.workers.start.isolated_command`) with
 the arguments ``FD MODULE...``:
 it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
 with SCM_RIGHTS):
 
 - ``spawn`` (with the worker's channel): fork a worker, isolate it
-  (:mod:`grader.sandbox`), reply with its pid and a pidfd;
+  (:mod:`grader.workers.sandbox`), reply with its pid and a pidfd;
 - ``status``: reap a worker and say how it ended;
 - ``forget``: reap a worker later, nobody needs to know how it ended;
 - ``clone`` (with a new control socket): fork another fork server.
@@ -26,7 +26,7 @@ import sys
 from . import cgroups, sandbox, worker
 from . import limits as limits_mod
 from .channel import Channel
-from .launch import kill_forked, kill_group
+from .ending import kill_forked, kill_group
 from .worker import minimal_environment
 
 

@@ -19,7 +19,7 @@ import errno
 import functools
 import platform
 
-from . import linux
+from . import syscalls as linux
 
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 RET_ALLOW, RET_ERRNO = 0x7FFF0000, 0x00050000

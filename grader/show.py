@@ -1,0 +1,53 @@
+"""Showing values to learners: the one way kata writes a number, an array or a call's arguments."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .workers.codec import Opaque
+
+
+def describe(value) -> str:
+    """How a value is shown to a learner: a learner's value, or an argument kata passed.
+
+    Short, whatever the value: ``3.14159``, ``array([1, 2])``, ``<array of 40 floats>``.
+    """
+    if isinstance(value, Opaque):
+        return f"a {value.type_name} object"
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return fmt(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"{fmt(value.item())} (a 0-d array)"
+        if value.size <= 6:
+            return "array([" + ", ".join(fmt(v) for v in value.ravel().tolist()) + "])"
+        kind = {"f": "floats", "i": "ints", "u": "ints", "b": "bools"}.get(value.dtype.kind, "values")
+        shape = "x".join(str(n) for n in value.shape) if value.ndim > 1 else str(value.size)
+        return f"<array of {shape} {kind}>"
+    if isinstance(value, (tuple, list)):
+        if len(value) <= 6:
+            inner = ", ".join(describe(v) for v in value)
+            return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        return f"<{type(value).__name__} of {len(value)} items>"
+    text = repr(value)
+    return (text if len(text) < 60 else text[:57] + "...") + f" (a {type(value).__name__})"
+
+
+def fmt(x, other=None) -> str:
+    """A number with enough digits to tell it apart from ``other``."""
+    if isinstance(x, complex):
+        return repr(x)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return str(x)
+    x = float(x)
+    if not math.isfinite(x):
+        return {"inf": "inf", "-inf": "-inf"}.get(repr(x), "nan")
+    for digits in (6, 9, 12, 17):
+        text = f"{x:.{digits}g}"
+        if other is None or text != f"{float(other):.{digits}g}":
+            return text
+    return repr(x)

@@ -1,0 +1,250 @@
+"""Starting worker processes: a pre-warmed fork server, or a fresh subprocess.
+
+Both launchers implement one interface, :class:`Launcher`, and start workers
+that implement one interface, :class:`Worker`; the trusted side never asks
+which kind it holds.
+
+The fork server (:mod:`grader.workers.forkserver`) is a fresh interpreter that
+imports the heavy libraries and nothing of the trusted side: no manifest, no
+checks, no solutions, no results. It never runs learner code itself: for each
+worker it forks a child that closes every inherited descriptor but its
+channel, isolates itself (:mod:`grader.workers.sandbox`) and imports the learner
+module. Forking costs milliseconds where a fresh interpreter that imports numpy
+and scipy costs the better part of a second. For ``--jobs N`` the first fork
+server is cloned (forked) N-1 times.
+
+Where ``fork`` is unavailable or unsafe (Windows, macOS) each worker is a new
+isolated interpreter running :mod:`grader.workers.worker` instead, in the submission's folder. ``KATA_WORKER=fork|spawn``
+chooses explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import subprocess
+import threading
+from abc import ABC, abstractmethod
+
+from ..settings import setting, worker_environment
+from . import cgroups, start
+from .channel import Channel
+from .ending import describe_returncode, describe_status, kill_forked, kill_group
+from .limits import Limits
+
+
+class Worker(ABC):
+    """A running worker as the trusted side sees it: a pid, a channel, and ways to end it."""
+
+    def __init__(self, pid: int, channel: Channel):
+        self.pid = pid
+        self.channel = channel
+        self.ended: str | None = None
+        """How the worker ended, once :meth:`close` or :meth:`end` has ended it."""
+
+    @abstractmethod
+    def kill(self) -> None:
+        """SIGKILL the worker and everything it started (safe to call any number of times)."""
+
+    def close(self, grace: float = 0.0) -> str:
+        """End the worker and say how it ended; later calls return the same words.
+
+        ``grace``: seconds to let a worker that is ending by itself finish, so
+        its own exit status (not our kill) is what gets reported.
+        """
+        if self.ended is None:
+            if grace:
+                self._wait(grace)
+            self.kill()
+            self._close_channel()
+            self.ended = self._reap()
+        return self.ended
+
+    def end(self) -> None:
+        """End the worker without waiting to learn how it ended (it is reaped later)."""
+        self.close()
+
+    def _wait(self, grace: float) -> None:
+        """Wait up to ``grace`` seconds for the worker to exit by itself."""
+
+    def _close_channel(self) -> None:
+        self.channel.close()
+
+    @abstractmethod
+    def _reap(self) -> str:
+        """Collect the ended worker; words for how it ended."""
+
+
+class Launcher(ABC):
+    """Starts workers for one grading job at a time."""
+
+    mode: str
+    """``fork`` or ``spawn`` (the values of ``KATA_WORKER``)."""
+
+    def ensure_started(self) -> None:
+        """Do the slow part of starting now (a fork server imports numpy and scipy)."""
+
+    @abstractmethod
+    def start(self, path: str, module_name: str, limits: Limits) -> Worker:
+        """A new worker that imports the learner module at ``path`` and answers calls."""
+
+    @abstractmethod
+    def clone(self) -> "Launcher":
+        """Another launcher like this one, for another concurrent grading job."""
+
+    def stop(self) -> None:
+        """End what the launcher keeps running; its workers are killed with it."""
+
+
+def default_mode() -> str:
+    return setting("KATA_WORKER")
+
+
+def make_launcher(mode: str | None = None, preload=()) -> Launcher:
+    mode = mode or default_mode()
+    return ForkServer(preload) if mode == "fork" else SubprocessLauncher()
+
+
+class SpawnedWorker(Worker):
+    def __init__(self, proc: subprocess.Popen):
+        super().__init__(proc.pid, Channel(proc.stdout.fileno(), proc.stdin.fileno()))
+        self._proc = proc
+
+    def kill(self) -> None:
+        kill_group(self._proc.pid)
+        try:
+            self._proc.kill()
+        except OSError:
+            pass
+
+    def _wait(self, grace: float) -> None:
+        try:
+            self._proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def _close_channel(self) -> None:
+        pass  # the Popen object owns the pipes; _reap closes them
+
+    def _reap(self) -> str:
+        code = self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        return describe_returncode(code)
+
+
+class SubprocessLauncher(Launcher):
+    """One fresh interpreter per worker; works on every platform."""
+
+    mode = "spawn"
+
+    def start(self, path: str, module_name: str, limits: Limits) -> Worker:
+        command = start.isolated_command("grader.workers.worker", path, module_name, json.dumps(limits.to_dict()))
+        extra = {"start_new_session": True} if os.name == "posix" else {}
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=worker_environment(),
+                                cwd=os.path.dirname(os.path.abspath(path)), **extra)
+        return SpawnedWorker(proc)
+
+    def clone(self) -> "SubprocessLauncher":
+        return SubprocessLauncher()
+
+
+class ForkedWorker(Worker):
+    def __init__(self, server: "ForkServer", pid: int, pidfd: int | None, fd: int):
+        super().__init__(pid, Channel(fd, fd))
+        self._server = server
+        self._pidfd = pidfd
+
+    def kill(self) -> None:
+        kill_forked(self.pid, self._pidfd)
+
+    def _wait(self, grace: float) -> None:
+        if self._pidfd is not None:
+            select.select([self._pidfd], [], [], grace)  # a pidfd is readable once the process exits
+
+    def _reap(self) -> str:
+        words = describe_status(self._server.request({"op": "status", "pid": self.pid}).get("status"))
+        self._close_pidfd()
+        return words
+
+    def end(self) -> None:
+        if self.ended is None:
+            self.kill()
+            self.channel.close()
+            self._server.send({"op": "forget", "pid": self.pid})
+            self._close_pidfd()
+            self.ended = "ended by kata"
+
+    def _close_pidfd(self) -> None:
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+class ForkServer(Launcher):
+    """A pre-warmed process that forks workers on request (POSIX only).
+
+    The first fork server of a process is a fresh interpreter that imports the
+    ``preload`` modules and nothing of the trusted side: no manifest, no checks,
+    no results are in its memory, so no worker can find them. More fork servers
+    (one per grading job) are forks of that pristine one (:meth:`clone`).
+    """
+
+    mode = "fork"
+
+    def __init__(self, preload=()):
+        self.preload = tuple(preload)
+        self._ctrl: socket.socket | None = None
+        self._proc = None
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        if self._ctrl is None:
+            self._ctrl, self._proc = start.take(self.preload) or start.spawn_fork_server(self.preload)
+
+    def clone(self) -> "ForkServer":
+        """Another fork server, forked from this pristine one."""
+        self.ensure_started()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with self._lock:
+            socket.send_fds(self._ctrl, [json.dumps({"op": "clone"}).encode()], [theirs.fileno()])
+            theirs.close()
+            self._ctrl.recv(4096)
+        sibling = ForkServer(self.preload)
+        sibling._ctrl = ours
+        return sibling
+
+    def start(self, path: str, module_name: str, limits: Limits) -> Worker:
+        self.ensure_started()
+        ours, theirs = socket.socketpair()
+        request = {"op": "spawn", "path": path, "module": module_name, "limits": limits.to_dict()}
+        with self._lock:
+            socket.send_fds(self._ctrl, [json.dumps(request).encode()], [theirs.fileno()])
+            theirs.close()
+            reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 1)
+        return ForkedWorker(self, json.loads(reply)["pid"], fds[0] if fds else None, ours.detach())
+
+    def send(self, message: dict) -> None:
+        """A request the fork server does not answer."""
+        with self._lock:
+            self._ctrl.send(json.dumps(message).encode())
+
+    def request(self, message: dict) -> dict:
+        """A request and the fork server's answer."""
+        with self._lock:
+            self._ctrl.send(json.dumps(message).encode())
+            return json.loads(self._ctrl.recv(4096))
+
+    def stop(self) -> None:
+        if self._ctrl is not None:
+            self._ctrl.close()
+            if self._proc is not None:
+                self._proc.wait()
+                cgroups.remove(self._proc.pid)
+            self._ctrl = self._proc = None
