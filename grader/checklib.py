@@ -37,9 +37,29 @@ about, yet reached by any optimiser that converged."""
 
 
 def number(value, what: str = "") -> float:
-    """The learner's value as a float, or a failure saying why it is not a number."""
+    """The learner's value as a float, or a failure saying why it is not a number.
+
+    Lenient the way learners write code: an int, a float, a NumPy scalar, a
+    0-d or one-element array are numbers; a bool, a string or None are not.
+
+    Parameters
+    ----------
+    value : object
+        What the learner's function returned (plain data from the worker).
+    what : str
+        A label for the failure message (``"sigma"``).
+
+    Examples
+    --------
+    >>> number(np.float32(0.5))
+    0.5
+    >>> number("0.5", "p")
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: returned '0.5' (a str) for p; expected a number
+    """
     where = f" for {what}" if what else ""
-    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+    if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 and value.dtype.kind in "iuf":
         return float(value.reshape(()))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
@@ -51,7 +71,24 @@ def number(value, what: str = "") -> float:
 
 
 def numbers(value, names: tuple) -> tuple:
-    """A tuple, list or 1-D array of ``len(names)`` numbers, as floats."""
+    """A tuple, list or 1-D array of ``len(names)`` numbers, as floats.
+
+    Parameters
+    ----------
+    value : object
+        What the learner's function returned.
+    names : tuple of str
+        The values' names in the contract's order, e.g. ``("mu", "sigma")``.
+
+    Examples
+    --------
+    >>> numbers(np.array([1.0, 2.0]), ("mu", "sigma"))
+    (1.0, 2.0)
+    >>> numbers((1.0,), ("mu", "sigma"))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: returned (1), 1 values; expected 2 numbers (mu, sigma)
+    """
     count = len(names)
     shape = "(" + ", ".join(names) + ")"
     if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iuf":
@@ -65,7 +102,24 @@ def numbers(value, names: tuple) -> tuple:
 
 
 def array(value, shape: tuple) -> np.ndarray:
-    """The learner's value as a float array of exactly ``shape``."""
+    """The learner's value as a float array of exactly ``shape``.
+
+    Parameters
+    ----------
+    value : object
+        What the learner's function returned: an array, a list, or a number for shape ``()``.
+    shape : tuple of int
+        The shape the contract promises.
+
+    Examples
+    --------
+    >>> array([1, 2], (2,))
+    array([1., 2.])
+    >>> array([1, 2], (3,))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: returned an array of shape (2,); expected shape (3,)
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = np.asarray(number(value))
     elif isinstance(value, (list, tuple)):
@@ -89,19 +143,32 @@ def close(actual: float, expected: float, *, rtol: float = 1e-7, atol: float = 1
     :func:`relation`): ``n`` (the data size), ``offsets`` (named constants)
     and ``variants`` (what a known mistake computes) let it recognise more.
 
-    Parameters:
-        actual: the learner's number (already checked by :func:`number`).
-        expected: the trusted value.
-        rtol, atol: the tolerance; follow the contract and the conditioning
-            of the computation, never float64 round-off.
-        what: a label for the value (``"sigma"``).
-        n: the data size, for factors such as n/(n-1).
-        offsets: ``{name: constant}``, e.g. ``{"n/2·ln(2π)": n / 2 * log(2π)}``.
-        variants: ``{explanation: value}``, the value a known mistake gives,
-            e.g. ``{"the log-likelihood with σ in place of σ²": ll(mu, sqrt(sigma))}``.
+    Parameters
+    ----------
+    actual : float
+        The learner's number (already checked by :func:`number`).
+    expected : float
+        The trusted value.
+    rtol, atol : float
+        The tolerance; follow the contract and the conditioning of the
+        computation, never float64 round-off.
+    what : str
+        A label for the value (``"sigma"``).
+    n : int, optional
+        The data size, for factors such as n/(n-1).
+    offsets : dict, optional
+        ``{name: constant}``, e.g. ``{"n/2·ln(2π)": n / 2 * log(2π)}``.
+    variants : dict, optional
+        ``{explanation: value}``, the value a known mistake gives, e.g.
+        ``{"the log-likelihood with σ in place of σ²": ll(mu, sqrt(sigma))}``.
 
-    Example:
-        ``close(number(learner.f(x)), reference(x), rtol=1e-6, n=x.size)``
+    Examples
+    --------
+    >>> close(2.0000001, 2.0, rtol=1e-6)
+    >>> close(2.5, 2.0, what="sigma", n=5)
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: sigma 2.5, expected 2 (abs. error 0.5, rel. error 25%): off by a factor of n/(n-1)
     """
     if _close(actual, expected, rtol, atol):
         return
@@ -114,8 +181,24 @@ def close(actual: float, expected: float, *, rtol: float = 1e-7, atol: float = 1
 def close_values(actual: tuple, expected: tuple, names: tuple, only: tuple = (), **tolerances) -> None:
     """Compare several returned values; a failure notices values returned in the wrong order.
 
-    ``only``: the names this check judges (default all); the others are looked
-    at only to recognise a swapped order.
+    Parameters
+    ----------
+    actual, expected : tuple of float
+        The learner's values (from :func:`numbers`) and the trusted ones.
+    names : tuple of str
+        Their names, in the contract's order.
+    only : tuple of str
+        The names this check judges (default all); the others are looked at
+        only to recognise a swapped order.
+    **tolerances
+        ``rtol``, ``atol`` and the other keywords of :func:`close`.
+
+    Examples
+    --------
+    >>> close_values((1.0, 2.0), (2.0, 1.0), ("mu", "sigma"))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: (1, 2), expected (2, 1): the values are swapped; return (mu, sigma) in that order
     """
     judged = [i for i, name in enumerate(names) if not only or name in only]
     if all(_close(actual[i], expected[i], tolerances.get("rtol", 1e-7), tolerances.get("atol", 1e-9))
@@ -131,7 +214,22 @@ def close_values(actual: tuple, expected: tuple, names: tuple, only: tuple = (),
 
 def relation(actual: float, expected: float, n: int | None = None, offsets: dict | None = None,
              variants: dict | None = None) -> str:
-    """Words for how ``actual`` relates to ``expected``, or "" when nothing is recognised."""
+    """Words for how ``actual`` relates to ``expected``, or "" when nothing is recognised.
+
+    Tries, in order: the ``variants`` (known mistakes' values), nan and
+    infinities, a flipped sign, factors (2, 1/2, and with ``n``: n, 1/n,
+    n/(n-1) and their roots), squares and roots, then the named ``offsets``.
+    :func:`close` calls it; a check calls it to explain a failure of its own.
+
+    Examples
+    --------
+    >>> relation(-3.5, 3.5)
+    'the sign is flipped'
+    >>> relation(7.0, 3.5)
+    'off by a factor of 2'
+    >>> relation(1.0, 3.5)
+    ''
+    """
     actual, expected = float(actual), float(expected)
     for explanation, value in (variants or {}).items():
         if math.isfinite(actual) and _near(actual, float(value)):
@@ -169,7 +267,22 @@ def _near(a: float, b: float) -> bool:
 
 def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
                 atol: float = 1e-9) -> None:
-    """Fail unless every element is close; name the worst element."""
+    """Fail unless every element is close; name the worst element.
+
+    Parameters
+    ----------
+    actual, expected : numpy.ndarray
+        The learner's array (from :func:`array`, so the shapes agree) and the trusted one.
+    rtol, atol : float
+        The tolerance per element, as in :func:`close`.
+
+    Examples
+    --------
+    >>> close_array(np.array([1.0, 2.0, 3.5]), np.array([1.0, 2.0, 3.0]))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: 1 of 3 elements wrong; worst at [2]: 3.5, expected 3 (abs. error 0.5, rel. error 16.7%)
+    """
     ok = np.array([_close(a, e, rtol, atol) for a, e in zip(actual.ravel(), expected.ravel())])
     if ok.all():
         return
@@ -193,9 +306,19 @@ def accepts(function, *args, **kwargs):
     everything, and the point is earned only by a function that also gets
     valid input right.
 
-    Example:
-        ``close(number(accepts(learner.f, good)), reference(good))``, then
-        ``raises(ValueError, "it is empty", learner.f, bad)``.
+    Parameters
+    ----------
+    function : callable
+        A learner function, e.g. ``learner.gaussian_mle``.
+    *args, **kwargs
+        Valid input.
+
+    Examples
+    --------
+    In a check::
+
+        close(number(accepts(learner.f, good)), reference(good))
+        raises(ValueError, "it is empty", learner.f, bad)
     """
     try:
         return function(*args, **kwargs)
@@ -206,7 +329,25 @@ def accepts(function, *args, **kwargs):
 
 
 def raises(exc_type: type, because: str, function, *args, **kwargs) -> None:
-    """Fail unless the learner's ``function(*args)`` raises ``exc_type``."""
+    """Fail unless the learner's ``function(*args)`` raises ``exc_type``.
+
+    Parameters
+    ----------
+    exc_type : type
+        The built-in exception the contract names (``ValueError``); the
+        learner's own subclasses of it count.
+    because : str
+        Why the input is bad, for the message: ``"the data is empty"``.
+    function : callable
+        A learner function; ``*args, **kwargs`` are the bad input.
+
+    Examples
+    --------
+    >>> raises(ValueError, "the data is empty", lambda data: 0.0, [])
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: returned 0; expected ValueError because the data is empty
+    """
     try:
         value = function(*args, **kwargs)
     except exc_type:
@@ -225,6 +366,16 @@ def memo(function):
     cohort every student gets the same data for a seed, so work that does not
     depend on the learner is done once, not once per submission. Return
     values are shared: do not modify them.
+
+    Examples
+    --------
+    >>> @memo
+    ... def fit(X):
+    ...     print("fitting")
+    ...     return float(X.mean())
+    >>> fit(np.ones(3)), fit(np.ones(3))
+    fitting
+    (1.0, 1.0)
     """
     cache: dict = {}
 
@@ -269,3 +420,106 @@ def _error_note(actual: float, expected: float) -> str:
         rel = diff / abs(expected)
         note += f", rel. error {100 * rel:.3g}%" if rel >= 1e-4 else f", rel. error {rel:.2g}"
     return note + ")"
+
+
+def near_minimum(gap: float, got, best, names: tuple, *, note: str = "", relation="") -> None:
+    """Fail unless the learner's parameters ``got`` fit within :data:`NLL_GAP` of the best fit.
+
+    "The NLL is this far above its minimum" is how a fit is judged: it accepts
+    every optimiser that converged (closed form, Newton, BFGS, Nelder-Mead,
+    gradient descent run long enough) and refuses one that stopped early,
+    whatever the parameters' scale.
+
+    Parameters
+    ----------
+    gap : float
+        NLL(got) - NLL(best), computed by the check with trusted code; ``inf``
+        or ``nan`` when the learner's point has no finite NLL (that fails too).
+    got, best : sequence of float
+        The learner's parameters and the trusted optimum, in the order of ``names``.
+    names : tuple of str
+        The parameters as the stub's docstring names them, e.g. ``("m", "b")``.
+    note : str
+        Words after the expected values, e.g. ``"(least squares)"``.
+    relation : str or callable
+        A clause naming a known mistake the fit behaves like (``": the values
+        are swapped"``); a callable is only called when the check fails.
+
+    Examples
+    --------
+    >>> near_minimum(0.0004, (1.0, 2.0), (1.0, 2.0001), ("m", "b"))  # within NLL_GAP: passes
+    >>> near_minimum(0.5, (1.0, 2.0), (1.2, 2.0), ("m", "b"))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: (m, b) = (1, 2), expected (1.2, 2): its negative log-likelihood is 0.5 above the minimum
+    """
+    if gap <= NLL_GAP:
+        return
+    clause = relation() if callable(relation) else relation
+    raise CheckFailure(f"{_point(names)} = {_point(got)}, expected {_point(best)}{' ' + note if note else ''}: "
+                       f"its negative log-likelihood is {fmt(gap)} above the minimum{clause}")
+
+
+def optimum_at(rng, learner_value, reference, best, others, *, atol: float, names: tuple,
+               what: str = "NLL", largest: bool = False, best_name: str = "the MLE") -> None:
+    """Fail unless the learner's function changes like the trusted one around its optimum ``best``.
+
+    "This point is not the optimum": the learner's value at each of ``others``
+    minus its value at ``best`` must match the trusted difference to 0.1% (plus
+    ``atol``). Every point is evaluated in random order (``rng``), so neither
+    call order nor state kept by the learner's module can fake the property,
+    and a constant offset in the learner's function does not count here (the
+    value checks judge that).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The check's ``rng`` fixture: it orders the calls.
+    learner_value : callable
+        ``point -> float``: calls the learner's function at a point (a tuple).
+    reference : callable
+        ``point -> float``: the trusted value at a point.
+    best : tuple of float
+        The trusted optimum.
+    others : list of tuple
+        Points near ``best``, each a small step away in one parameter.
+    atol : float
+        Absolute tolerance of a difference (the sum of two values' tolerances).
+    names : tuple of str
+        The parameters' names, for the message.
+    what : str
+        The function's name in the message: ``"NLL"``, ``"log-likelihood"``.
+    largest : bool
+        True when ``best`` is a maximum (a log-likelihood), False for a minimum.
+    best_name : str
+        How the message calls ``best``: ``"the MLE"``, ``"the least-squares fit"``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = lambda p: (p[0] - 1.0) ** 2
+    >>> optimum_at(rng, f, f, (1.0,), [(1.1,), (0.9,)], atol=1e-9, names=("x",))
+    >>> optimum_at(rng, lambda p: p[0], f, (1.0,), [(1.1,), (0.9,)], atol=1e-9, names=("x",))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: NLL 1.1 at x = 1.1 and 1 at the MLE x = 1: there it should be 0.01 above that; the NLL must be smallest at the MLE
+    """
+    order = rng.permutation(len(others) + 1)
+    points = [([best, *others])[i] for i in order]
+    got = {tuple(np.ravel(p)): learner_value(p) for p in points}
+    at_best = got[tuple(np.ravel(best))]
+    for other in others:
+        there = got[tuple(np.ravel(other))]
+        expected = reference(other) - reference(best)
+        if not abs((there - at_best) - expected) <= 1e-3 * abs(expected) + atol:
+            raise CheckFailure(
+                f"{what} {fmt(there)} at {_point(names)} = {_point(other)} and {fmt(at_best)} at {best_name} "
+                f"{_point(names)} = {_point(best)}: there it should be {fmt(abs(expected))} "
+                f"{'above' if expected > 0 else 'below'} that; the {what} must be "
+                f"{'largest' if largest else 'smallest'} at {best_name}")
+
+
+def _point(values) -> str:
+    """``(1, 2)`` for several values, ``1`` for one; names are shown the same way."""
+    shown = [v if isinstance(v, str) else fmt(v) for v in values]
+    return shown[0] if len(shown) == 1 else "(" + ", ".join(shown) + ")"

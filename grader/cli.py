@@ -87,17 +87,7 @@ def list_command(obj: Context):
     """List the katas with your last score on each."""
     state = workspace.State(obj.manifest.root)
     for kata in obj.manifest.katas:
-        click.echo(f"{kata.id:<8} {kata.title:<40} {_progress(state.get(kata.id), kata.max_score)}")
-
-
-def _progress(entry: dict, max_score: float) -> str:
-    if not entry:
-        return f"not started (0/{report.points(max_score)})"
-    last = f"last {report.points(entry.get('last_score', 0))}/{report.points(max_score)}"
-    if entry.get("status") == "error":
-        last = "last check: error"
-    state = "done" if entry.get("best_score", 0) >= max_score else "in progress"
-    return f"{state}: {last}, best {report.points(entry.get('best_score', 0))}"
+        click.echo(f"{kata.id:<8} {kata.title:<40} {state.progress_line(kata.id, kata.max_score)}")
 
 
 @main.command()
@@ -107,7 +97,7 @@ def progress(obj: Context):
     state = workspace.State(obj.manifest.root)
     done = 0
     for kata in obj.manifest.katas:
-        line = _progress(state.get(kata.id), kata.max_score)
+        line = state.progress_line(kata.id, kata.max_score)
         done += line.startswith("done")
         colour = "green" if line.startswith("done") else ("yellow" if line.startswith("in") else None)
         click.echo(f"{kata.id:<8} {kata.title:<40} " + click.style(line, fg=colour), color=obj.colour)
@@ -141,10 +131,7 @@ def check(obj: Context, kata_id, file_path, as_json, verbose, seed):
 
 
 def _record(obj: Context, kata, path: Path, result) -> None:
-    """Progress is kept for the learner's own file only."""
-    if Path(path).resolve() == kata.learner_path.resolve():
-        failed = list(dict.fromkeys(c.target for c in result.checks if not c.passed))
-        workspace.State(obj.manifest.root).record(kata.id, result.score, result.max_score, result.status, failed)
+    workspace.State(obj.manifest.root).record_result(kata, path, result)
 
 
 def _show(obj: Context, result, verbose: bool) -> None:

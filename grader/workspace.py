@@ -99,12 +99,29 @@ class State:
         self.katas[kata_id] = entry
         self.save()
 
+    def record_result(self, kata, path: Path, result) -> None:
+        """Remember a check of ``path``; progress is kept for the learner's own file only."""
+        if Path(path).resolve() == kata.learner_path.resolve():
+            failed = list(dict.fromkeys(c.target for c in result.checks if not c.passed))
+            self.record(kata.id, result.score, result.max_score, result.status, failed)
+
     def progress(self, kata_id: str, max_score: float) -> str:
         """``not started``, ``in progress`` or ``done``."""
         entry = self.get(kata_id)
         if not entry:
             return "not started"
         return "done" if entry.get("best_score", 0.0) >= max_score else "in progress"
+
+    def progress_line(self, kata_id: str, max_score: float) -> str:
+        """``done: last 32/32, best 32``; ``in progress: last check: error, best 5``; ``not started (0/32)``."""
+        entry, shown = self.get(kata_id), lambda value: f"{value:g}"
+        state = self.progress(kata_id, max_score)
+        if state == "not started":
+            return f"not started (0/{shown(max_score)})"
+        last = f"last {shown(entry.get('last_score', 0))}/{shown(max_score)}"
+        if entry.get("status") == "error":
+            last = "last check: error"
+        return f"{state}: {last}, best {shown(entry.get('best_score', 0))}"
 
     def save(self) -> None:
         text = json.dumps({"format_version": STATE_VERSION, "katas": self.katas}, indent=2)

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import optimize, special, stats
 
 from grader.checklib import (NLL_GAP, CheckFailure, accepts, array, close, close_array, close_values, fmt, memo,
-                             number, numbers, raises)
+                             near_minimum, number, numbers, optimum_at, raises)
 
 # Closed forms are judged to RTOL times the value's sensitivity to rounding:
 # the sum of the sizes of its terms and of how much each term moves when its
@@ -151,10 +151,7 @@ def _judge_logistic_fit(learner, X, y):
     w, b = numbers(learner.fit_logistic_mle(X, y), ("w", "b"))
     best = _logistic_fit(X, y)
     gap = _logistic_nll((w, b), X, y) - _logistic_nll(best, X, y)
-    if not gap <= NLL_GAP:
-        raise CheckFailure(f"(w, b) = ({fmt(w)}, {fmt(b)}), expected ({fmt(best[0])}, {fmt(best[1])}): "
-                           f"its negative log-likelihood is {fmt(gap)} above the minimum"
-                           f"{_logistic_fit_relation((w, b), X, y)}")
+    near_minimum(gap, (w, b), best, ("w", "b"), relation=lambda: _logistic_fit_relation((w, b), X, y))
     return w, b
 
 
@@ -168,29 +165,6 @@ def _logistic_fit_relation(got, X, y) -> str:
     if abs(got[1]) <= 1e-6 and _logistic_nll(got, X, y) - _logistic_nll(no_bias, X, y) <= NLL_GAP:
         return ": it is the best fit with b = 0; the bias b must be fitted too"
     return ""
-
-
-def _in_random_order(rng, points):
-    """Points for a property check, shuffled: a learner's function cannot rely on call order."""
-    return [points[i] for i in rng.permutation(len(points))]
-
-
-def _differences_match(rng, learner_value, reference, centre, others, atol, shape):
-    """The learner's value at ``others`` minus at ``centre`` must match the trusted one.
-
-    Every point is evaluated in random order and judged against trusted
-    values, so neither call order nor state kept by the learner's module can
-    fake the property; a constant offset in the learner's function does not
-    count here (the value checks judge it).
-    """
-    points = _in_random_order(rng, [centre, *others])
-    got = {tuple(np.ravel(p)): learner_value(p) for p in points}
-    at_centre = got[tuple(np.ravel(centre))]
-    for other in others:
-        there = got[tuple(np.ravel(other))]
-        expected = reference(other) - reference(centre)
-        if not abs((there - at_centre) - expected) <= 1e-3 * abs(expected) + atol:
-            raise CheckFailure(shape(other, there, at_centre, expected))
 
 
 # --- binomial_mle -------------------------------------------------------------
@@ -388,13 +362,10 @@ def test_gaussian_log_likelihood_peaks_at_mle(learner, rng):
     mle = (float(data.mean()), float(data.std()))
     mu, sigma = mle
     others = [(mu + 0.1 * sigma, sigma), (mu - 0.1 * sigma, sigma), (mu, 1.1 * sigma), (mu, 0.9 * sigma)]
-    _differences_match(
-        rng, lambda p: number(learner.gaussian_log_likelihood(p[0], p[1], data)),
-        lambda p: _gaussian_ll(p[0], p[1], data), mle, others, 2 * _gaussian_tolerance(mu, sigma, data),
-        lambda other, there, at_mle, expected: (
-            f"{fmt(there)} at (mu, sigma) = ({fmt(other[0])}, {fmt(other[1])}) and {fmt(at_mle)} at the MLE "
-            f"({fmt(mu)}, {fmt(sigma)}): the log-likelihood there should be {fmt(-expected)} "
-            f"{'below' if expected < 0 else 'above'} the MLE's; it must peak at the MLE"))
+    optimum_at(rng, lambda p: number(learner.gaussian_log_likelihood(p[0], p[1], data)),
+               lambda p: _gaussian_ll(p[0], p[1], data), mle, others,
+               atol=2 * _gaussian_tolerance(mu, sigma, data), names=("mu", "sigma"),
+               what="log-likelihood", largest=True)
 
 
 # --- linear_regression_nll ------------------------------------------------------
@@ -457,21 +428,11 @@ def test_linear_regression_nll_minimised_at_least_squares(learner, rng):
     X, y = _linear_data(rng)
     m, b, sigma = _least_squares(X, y)
     best = (m, b, math.log(sigma))
-    names = ("m", "b", "log_sigma")
     others = [tuple(v + (step if j == i else 0.0) for j, v in enumerate(best))
               for i in range(3) for step in (0.1, -0.1)]
-
-    def moved(other):
-        i = next(j for j in range(3) if other[j] != best[j])
-        return f"{names[i]} moved by {other[i] - best[i]:+.1g}"
-
-    _differences_match(
-        rng, lambda p: number(learner.linear_regression_nll(np.array(p), X, y)),
-        lambda p: _linear_nll(p, X, y), best, others, 2 * _linear_tolerance(best, X, y),
-        lambda other, there, at_best, expected: (
-            f"{fmt(there)} with {moved(other)} and {fmt(at_best)} at the least-squares fit: the NLL there "
-            f"should be {fmt(abs(expected))} {'above' if expected > 0 else 'below'}; "
-            "the NLL must be smallest at the MLE"))
+    optimum_at(rng, lambda p: number(learner.linear_regression_nll(np.array(p), X, y)),
+               lambda p: _linear_nll(p, X, y), best, others, atol=2 * _linear_tolerance(best, X, y),
+               names=("m", "b", "log_sigma"), best_name="the least-squares fit")
 
 
 # --- fit_linear_regression_mle --------------------------------------------------
@@ -494,10 +455,8 @@ def test_fit_linear_regression_slope_and_intercept(learner, rng):
         rss, best_rss = np.sum((y - got[0] * X - got[1]) ** 2), np.sum((y - m * X - b) ** 2)
         # The NLL gap of (m, b) with sigma at its best for that line: n/2 ln(RSS / RSS_min).
         gap = X.size / 2 * math.log(rss / best_rss) if math.isfinite(rss) else math.inf
-        if not gap <= NLL_GAP:
-            raise CheckFailure(f"(m, b) = ({fmt(got[0])}, {fmt(got[1])}), expected ({fmt(m)}, {fmt(b)}) "
-                               f"(least squares): its negative log-likelihood is {fmt(gap)} above the minimum"
-                               f"{_linear_fit_relation(got, X, y)}")
+        near_minimum(gap, got[:2], (m, b), ("m", "b"), note="(least squares)",
+                     relation=lambda: _linear_fit_relation(got, X, y))
 
 
 def test_fit_linear_regression_sigma(learner, rng):
@@ -524,10 +483,7 @@ def test_fit_linear_regression_reaches_maximum_likelihood(learner, rng):
         if not got[2] > 0:
             raise CheckFailure(f"sigma = {fmt(got[2])}; expected a positive scale")
         gap = _linear_nll((got[0], got[1], math.log(got[2])), X, y) - _linear_nll((m, b, math.log(sigma)), X, y)
-        if not gap <= NLL_GAP:
-            raise CheckFailure(f"(m, b, sigma) = ({fmt(got[0])}, {fmt(got[1])}, {fmt(got[2])}), expected "
-                               f"({fmt(m)}, {fmt(b)}, {fmt(sigma)}): its negative log-likelihood is "
-                               f"{fmt(gap)} above the minimum{_linear_fit_relation(got, X, y)}")
+        near_minimum(gap, got, (m, b, sigma), ("m", "b", "sigma"), relation=lambda: _linear_fit_relation(got, X, y))
 
 
 # --- logistic_nll ---------------------------------------------------------------
@@ -598,14 +554,9 @@ def test_logistic_nll_minimised_at_mle(learner, rng):
     X, y = _logistic_data(rng)
     best = tuple(float(v) for v in _logistic_fit(X, y))
     others = [(best[0] + 0.2, best[1]), (best[0] - 0.2, best[1]), (best[0], best[1] + 0.2), (best[0], best[1] - 0.2)]
-    _differences_match(
-        rng, lambda p: number(learner.logistic_nll(np.array(p), X, y)),
-        lambda p: _logistic_reference(p[0], p[1], X, y), best, others,
-        2 * _logistic_tolerance(best[0], best[1], X, y),
-        lambda other, there, at_best, expected: (
-            f"{fmt(there)} at (w, b) = ({fmt(other[0])}, {fmt(other[1])}) and {fmt(at_best)} at the MLE: "
-            f"the NLL there should be {fmt(abs(expected))} {'above' if expected > 0 else 'below'}; "
-            "the NLL must be smallest at the MLE"))
+    optimum_at(rng, lambda p: number(learner.logistic_nll(np.array(p), X, y)),
+               lambda p: _logistic_reference(p[0], p[1], X, y), best, others,
+               atol=2 * _logistic_tolerance(best[0], best[1], X, y), names=("w", "b"))
 
 
 # --- fit_logistic_mle -----------------------------------------------------------
