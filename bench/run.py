@@ -5,7 +5,8 @@
     python bench/run.py --baseline HEAD~3 --only compare   # grade throughput before/after
 
 1. ``kata check 10.2 --file <reference solution>`` against
-   ``python -c "import numpy, scipy.optimize, scipy.stats"``.
+   ``python -c "import numpy, scipy.optimize, scipy.stats"``; and in
+   ``kata watch``, the time from saving the file to the complete report.
 2. ``kata grade 10.2`` on a cohort (correct, buggy, crashing, raising) with
    ``--jobs 2`` and the full sandbox, against the naive approach: a fresh
    ``python -m pytest`` on the same checks per submission, the learner module
@@ -197,10 +198,45 @@ def check_ratio(args) -> None:
     for _ in range(args.runs):
         imports.append(timed([sys.executable, "-c", "import numpy, scipy.optimize, scipy.stats"]))
         checks.append(timed([*KATA, "check", "10.2", "--file", str(solution)]))
+    saves = watch_latency(max(args.runs, 5))
     print(f"1. kata check vs import ({args.runs} runs, medians)")
     print(f"   python -c 'import numpy, scipy.optimize, scipy.stats'   {median(imports):7.3f} s")
     print(f"   kata check 10.2 --file <solution>                       {median(checks):7.3f} s"
           f"   ratio {median(checks) / median(imports):.2f} (target <= 1.25)")
+    print(f"   kata watch 10.2: a save to its complete report (median of {len(saves)}) {median(saves):7.3f} s"
+          f"   ratio {median(saves) / median(imports):.2f} (target <= 0.25)")
+
+
+def watch_latency(saves: int) -> list:
+    """Seconds from writing the learner file to ``kata watch`` printing its complete report, per save."""
+    with tempfile.TemporaryDirectory(prefix="kata-watch-") as folder:
+        ws = Path(folder)
+        for name in ("katas", "solutions"):
+            shutil.copytree(ROOT / name, ws / name)
+        shutil.copy(ROOT / "kata.yaml", ws / "kata.yaml")
+        learner, solution = ws / "katas/10.2-mle/mle.py", (ROOT / "solutions/10.2-mle/mle.py").read_text()
+        learner.write_text(solution)
+        proc = subprocess.Popen([sys.executable, "-m", "grader", "--root", str(ws), "watch", "10.2"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True)
+
+        def report_done() -> None:
+            while not proc.stdout.readline().startswith("watching mle.py"):
+                pass
+
+        try:
+            report_done()
+            times = []
+            for number in range(saves):
+                time.sleep(0.5)  # a learner's saves are seconds apart
+                started = time.perf_counter()
+                learner.write_text(solution + f"\n# save {number}\n")
+                report_done()
+                times.append(time.perf_counter() - started)
+            return times
+        finally:
+            proc.kill()
+            proc.wait()
 
 
 def report(args, work: Path) -> None:

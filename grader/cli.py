@@ -13,6 +13,7 @@ from .workers import sandbox
 from .workers.launchers import default_mode
 from .grading import Grader, new_seed
 from .manifest import ManifestError
+from .runner import ChecksBroken
 
 
 class KataError(click.ClickException):
@@ -32,7 +33,7 @@ class Context:
     @property
     def colour(self) -> bool | None:
         """False to strip colour; None lets click decide (colour only on a terminal)."""
-        return False if self.no_color or os.environ.get("NO_COLOR") else None
+        return False if self.no_color or settings.setting("NO_COLOR") else None
 
     @property
     def manifest(self):
@@ -66,10 +67,40 @@ def entry() -> None:
     os._exit(code)
 
 
-@click.group()
-@click.option("--root", type=click.Path(file_okay=False), default=None,
-              help="Folder holding kata.yaml (default: search upwards; or set KATA_ROOT).")
-@click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR, or output that is not a terminal).")
+ROOT_HELP = "Folder holding kata.yaml (default: search upwards; or set KATA_ROOT)."
+NO_COLOR_HELP = "No colour (also: NO_COLOR, or output that is not a terminal)."
+
+
+def _late_root(ctx, _param, value):
+    if value is not None:
+        ctx.find_object(Context).root_option = value
+
+
+def _late_no_color(ctx, _param, value):
+    if value:
+        ctx.find_object(Context).no_color = True
+
+
+class KataGroup(click.Group):
+    """Every command also takes ``--root`` and ``--no-color`` after its name; broken checks are one line."""
+
+    def add_command(self, cmd, name=None):
+        cmd.params += [click.Option(["--root"], type=click.Path(file_okay=False), default=None, expose_value=False,
+                                    callback=_late_root, help=ROOT_HELP),
+                       click.Option(["--no-color"], is_flag=True, expose_value=False, callback=_late_no_color,
+                                    help=NO_COLOR_HELP)]
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ChecksBroken as exc:
+            raise KataError(str(exc)) from None
+
+
+@click.group(cls=KataGroup)
+@click.option("--root", type=click.Path(file_okay=False), default=None, help=ROOT_HELP)
+@click.option("--no-color", is_flag=True, help=NO_COLOR_HELP)
 @click.version_option(package_name="kata")
 @click.pass_context
 def main(ctx, root, no_color):
@@ -106,6 +137,8 @@ def progress(obj: Context):
 
 @main.command()
 @click.argument("kata_id", metavar="ID")
+@click.argument("functions", nargs=-1, metavar="[FUNCTION]...")
+@click.option("--all", "everything", is_flag=True, help="Show every check and every failure in full.")
 @click.option("--file", "file_path", type=click.Path(dir_okay=False), default=None,
               help="Grade this file instead of the kata's learner file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
@@ -113,30 +146,79 @@ def progress(obj: Context):
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for the checks' random data (default: a new one each run, printed).")
 @click.pass_obj
-def check(obj: Context, kata_id, file_path, as_json, verbose, seed):
-    """Grade your solution to kata ID."""
+def check(obj: Context, kata_id, functions, everything, file_path, as_json, verbose, seed):
+    """Grade your solution to kata ID (only FUNCTION's checks, if given)."""
     kata = obj.kata(kata_id)
+    only = _functions(kata, functions)
     path = Path(file_path).resolve() if file_path else kata.learner_path
     if not path.exists():
         restore = "" if file_path else f"; restore the stub from {kata.shown_shipped()}"
         raise KataError(f"{path} does not exist{restore}")
+    seed = new_seed() if seed is None else seed
     with Grader(obj.manifest) as grader:
-        result = grader.grade(kata, path, new_seed() if seed is None else seed)
-    _record(obj, kata, path, result)
-    if as_json:
-        click.echo(report.to_json(result))
-    else:
-        _show(obj, result, verbose)
+        grader.suite(kata)  # a check file that does not load is one line, before any report starts
+        if as_json:
+            result = grader.grade(kata, path, seed, only=only)
+            click.echo(report.to_json(result))
+        else:
+            result, _ = run_check(obj, grader, kata, path, seed, only, everything=everything, verbose=verbose)
+    _record(obj, kata, path, result, only)
     raise SystemExit(0 if result.full_marks else 1)
 
 
-def _record(obj: Context, kata, path: Path, result) -> None:
-    workspace.State(obj.manifest.root).record_result(kata, path, result)
+def _functions(kata, names) -> set | None:
+    """The functions named on the command line, or None for all; an unknown name is a usage error."""
+    unknown = [n for n in names if n not in kata.targets]
+    if unknown:
+        raise KataError(f"kata {kata.id} has no function '{unknown[0]}'; its functions: {', '.join(kata.targets)}")
+    return set(names) or None
 
 
-def _show(obj: Context, result, verbose: bool) -> None:
-    for line in report.check_lines(result, verbose, style=click.style):
-        click.echo(line, color=obj.colour)
+def run_check(obj: Context, grader, kata, path: Path, seed: int, only=None, *, everything=False, verbose=False):
+    """Grade, writing each check's line as soon as it is decided; return the result and its report."""
+    checks = [c for c in kata.checks if only is None or c.target in only]
+    live = LiveLines(obj.colour)
+    shown = report.CheckReport(kata.id, report.targets_of(checks), live.line, everything=everything,
+                               verbose=verbose, style=click.style)
+    live.report = shown
+    shown.start(seed)
+    result = grader.grade(kata, path, seed, only=only, listener=live)
+    live.clear()
+    shown.finish(result)
+    return result, shown
+
+
+class LiveLines:
+    """Lines to the terminal as they come; on a terminal, the check being run shows until it is decided."""
+
+    def __init__(self, colour):
+        self.colour = colour
+        self.tty = sys.stdout.isatty()
+        self.report = None
+        self._status = False
+
+    def line(self, text: str) -> None:
+        self.clear()
+        click.echo(text, color=self.colour)
+        sys.stdout.flush()
+
+    def started(self, check) -> None:
+        if self.tty:
+            click.echo(click.style(f"  ... {check.name}", dim=True), nl=False, color=self.colour)
+            sys.stdout.flush()
+            self._status = True
+
+    def decided(self, result) -> None:
+        self.report.decided(result)
+
+    def clear(self) -> None:
+        if self._status:
+            click.echo("\r\x1b[K", nl=False)
+            self._status = False
+
+
+def _record(obj: Context, kata, path: Path, result, only=None) -> None:
+    workspace.State(obj.manifest.root).record_result(kata, path, result, complete=only is None)
 
 
 @main.command("verify")
@@ -202,9 +284,26 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         click.echo(f"wrote {output.path}{'/' if output.kind in cohort.FOLDER_FORMATS else ''}")
 
 
+DEPENDENCIES = {"click": "click", "pyyaml": "yaml", "numpy": "numpy", "scipy": "scipy", "pytest": "pytest",
+                "watchfiles": "watchfiles"}
+
+
 @main.command()
 def doctor():
-    """Show which protections learner code runs under on this machine."""
+    """Show kata's dependencies and which protections learner code runs under on this machine."""
+    import importlib.metadata
+    import importlib.util
+
+    missing = []
+    click.echo("dependencies:")
+    for package, module in DEPENDENCIES.items():
+        try:
+            version = importlib.metadata.version(package) if importlib.util.find_spec(module) else None
+        except importlib.metadata.PackageNotFoundError:
+            version = "(version unknown)"
+        if version is None:
+            missing.append(package)
+        click.echo(f"  [{'ok ' if version else 'off'}] {package:<12} {version or 'not installed: pip install ' + package}")
     mode = default_mode()
     plan = sandbox.probe()
     how = ("fork server: workers are forked from a pre-warmed process" if mode == "fork"
@@ -213,6 +312,8 @@ def doctor():
     for name, active, detail in sandbox.describe(plan, mode):
         click.echo(f"  [{'on ' if active else 'off'}] {name:<52} {detail}")
     click.echo(sandbox.summary(plan, mode))
+    if missing:
+        raise KataError(f"missing: {', '.join(missing)}; install with: pip install {' '.join(missing)}")
 
 
 @main.command()
@@ -229,11 +330,14 @@ def hint(obj: Context, kata_id, function, level):
         raise KataError(str(exc)) from None
     state = workspace.State(obj.manifest.root)
     entry = state.get(kata.id)
+    if function is not None and function not in kata.targets:
+        raise KataError(f"kata {kata.id} has no function '{function}'; its functions: {', '.join(kata.targets)}")
     target = function or hints.default_target(kata, entry, available)
-    if target not in available:
-        known = ", ".join(available) or "none"
+    title, steps = hints.ladder(kata, available, target, entry.get("failed_checks", []))
+    if not steps:
+        known = ", ".join(t for t in kata.targets if hints.ladder(kata, available, t)[1]) or "none"
         raise KataError(f"kata {kata.id} has no hints for '{target}'; functions with hints: {known}")
-    unlocked = hints.unlock(entry, target, len(available[target]))
+    unlocked = hints.unlock(entry, target, len(steps))
     state.katas[kata.id] = entry
     state.save()
     if level is not None and level > unlocked:
@@ -242,8 +346,8 @@ def hint(obj: Context, kata_id, function, level):
         raise SystemExit(1)
     shown = [level] if level else range(1, unlocked + 1)
     for number in shown:
-        click.echo(f"{target}, hint {number}/{len(available[target])}: {available[target][number - 1]}")
-    if unlocked < len(available[target]) and not level:
+        click.echo(f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}")
+    if unlocked < len(steps) and not level:
         click.echo(f"(the next hint unlocks after another failed check of {target})")
 
 
@@ -259,25 +363,63 @@ def reset(obj: Context, kata_id):
 
 @main.command()
 @click.argument("kata_id", metavar="ID")
-@click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
-              help="Seconds between looks when polling.")
 @click.option("--max-checks", type=click.IntRange(min=1), default=None, hidden=True)
 @click.pass_obj
-def watch(obj: Context, kata_id, interval, max_checks):
-    """Check kata ID again every time you save your file."""
+def watch(obj: Context, kata_id, max_checks):
+    """Check kata ID again every time you save your file; single keys steer (h, n, a, r, q)."""
     kata = obj.kata(kata_id)
-
-    def show(result, how):
-        _record(obj, kata, kata.learner_path, result)
-        if sys.stdout.isatty():
-            click.clear()
-        _show(obj, result, verbose=False)
-        click.echo(f"watching {kata.learner_path.name} ({how}); Ctrl-C to stop", err=True)
-        sys.stdout.flush()
-
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
     with Grader(obj.manifest) as grader:
+        grader.suite(kata)
         try:
-            watch_mod.run(lambda: grader.grade(kata, kata.learner_path, new_seed()), kata.learner_path,
-                          show, interval, max_checks)
+            watch_mod.run(WatchSession(obj, grader, kata, terminal), kata.learner_path,
+                          terminal=terminal, max_runs=max_checks)
         except KeyboardInterrupt:
-            click.echo("stopped watching", err=True)
+            pass
+    click.echo("stopped watching", err=True)
+
+
+class WatchSession:
+    """What ``kata watch`` does on each event: run the focused check, show a hint."""
+
+    def __init__(self, obj: Context, grader, kata, terminal: bool):
+        self.obj, self.grader, self.kata, self.terminal = obj, grader, kata, terminal
+        self.targets = list(kata.targets)
+
+    def check(self, focus) -> str | None:
+        """Run the checks in focus; return the function to work on (the first failing or not started)."""
+        if self.terminal:
+            click.clear()
+        path = self.kata.learner_path
+        if not path.exists():
+            click.echo(f"{path.name} does not exist; restore the stub from {self.kata.shown_shipped()}")
+            return None
+        result, shown = run_check(self.obj, self.grader, self.kata, path, new_seed(), focus.only,
+                                  everything=focus.everything)
+        _record(self.obj, self.kata, path, result, focus.only)
+        scope = f"only {focus.function}" if focus.function else ("all checks" if focus.everything else "every function")
+        keys = f"; keys: {watch_mod.KEYS}" if self.terminal else "; Ctrl-C to stop"
+        click.echo(click.style(f"watching {path.name} ({scope}){keys}", dim=True), color=self.obj.colour)
+        sys.stdout.flush()
+        return shown.focus or (shown.todo[0] if shown.todo else None)
+
+    def hint(self, target: str | None, focus) -> None:
+        """The next hint of ``target``'s ladder (starting from its failing check)."""
+        if target is None:
+            click.echo("no function to hint at: every check passes")
+            return
+        try:
+            available = hints.load(self.kata)
+        except ManifestError as exc:
+            click.echo(str(exc))
+            return
+        entry = workspace.State(self.obj.manifest.root).get(self.kata.id)
+        title, steps = hints.ladder(self.kata, available, target, entry.get("failed_checks", []))
+        if not steps:
+            click.echo(f"kata {self.kata.id} has no hints for {target}")
+            return
+        level = min(focus.hint_levels.get(target, 0) + 1, len(steps))
+        focus.hint_levels[target] = level
+        click.echo(click.style(f"{title}, hint {level}/{len(steps)}: {steps[level - 1]}", fg="yellow"),
+                   color=self.obj.colour)
+        sys.stdout.flush()

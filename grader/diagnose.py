@@ -97,4 +97,5 @@ def _values_match(a, b) -> bool:
 
 
 def explain(misconception) -> str:
-    return f"{misconception.explanation} [misconception: {misconception.name}]"
+    """What the learner reads: the explanation alone (the misconception's file name is kata's own)."""
+    return misconception.explanation

@@ -11,6 +11,11 @@ from .workers.start import start_early
 
 def main() -> None:
     start_early(sys.argv[1:])
-    from .cli import entry  # imported after the fork server is on its way
-
+    try:
+        from .cli import entry  # imported after the fork server is on its way
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "?").split(".")[0]
+        sys.stderr.write(f"Error: kata needs the module '{missing}', which is not installed here; "
+                         f"install it (pip install {missing}) or reinstall kata with its dependencies\n")
+        sys.exit(2)
     entry()

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import settings, staging
-from .workers import launchers, syscalls
+from .workers import launchers, sandbox, syscalls
 from .manifest import Kata, Manifest
 from .results import CheckResult, KataResult, Outcome, error_result
 from .runner import CheckSuite
@@ -40,8 +40,11 @@ def new_seed() -> int:
 class Grader:
     """Grades learner files; one per process, used as a context manager."""
 
-    def __init__(self, manifest: Manifest, mode: str | None = None, launchers: int = 1):
+    def __init__(self, manifest: Manifest, mode: str | None = None, launchers: int = 1, harden: bool = True):
+        """``harden``: make this process undumpable and its numeric libraries single-threaded,
+        as kata's own processes are; False in a process that is not kata's (a Jupyter kernel)."""
         self.manifest = manifest
+        self.harden = harden
         self.mode = mode
         self.count = launchers
         self.launchers: list = []
@@ -52,8 +55,9 @@ class Grader:
         return self.launchers[0] if self.launchers else None
 
     def __enter__(self) -> "Grader":
-        os.environ.update(settings.single_thread_environment())
-        hide_from_other_processes()
+        if self.harden:
+            os.environ.update(settings.single_thread_environment())
+            hide_from_other_processes()
         # The fork server starts first: it imports the preload modules on the
         # other core while this process imports the same ones for its checks.
         first = launchers.make_launcher(self.mode, self.manifest.preload)
@@ -76,46 +80,84 @@ class Grader:
             self._suites[kata.id] = CheckSuite.load(kata)
         return self._suites[kata.id]
 
-    def grade(self, kata: Kata, path: Path, seed: int, launcher=None, files: dict | None = None) -> KataResult:
+    def grade(self, kata: Kata, path: Path, seed: int, launcher=None, files: dict | None = None,
+              only=None, listener=None) -> KataResult:
         """Grade the learner file at ``path``; never raises for anything the file does.
 
         ``files`` are the submission's files (:func:`staging.collect`), by
         default those of the learner file's folder. Exactly these are copied
         into a private staging folder, and only that folder reaches a worker.
+        ``only``: the stub functions whose checks run (default all).
+        ``listener``: told ``started(check)`` and ``decided(check_result)`` as
+        each check runs, for reports that show each check as it is decided.
+        Paths into the staging folder or the sandbox in what the learner's code
+        printed or raised are shown as the learner's own (``path``'s folder).
         """
         started = time.monotonic()
         path = Path(path)
+        checks = [c for c in kata.checks if only is None or c.target in only]
+        max_score = float(sum(c.points for c in checks))
         with tempfile.TemporaryDirectory(prefix="kata-stage-") as scratch:
             try:
                 staged = _stage(path, files, Path(scratch) / "submission")
             except (staging.SubmissionError, OSError) as exc:
-                result = error_result(kata.id, kata.max_score, f"cannot grade {path.name}: {exc}", seed)
+                result = error_result(kata.id, max_score, f"cannot grade {path.name}: {exc}", seed)
             else:
-                result = self._grade(kata, staged, seed, launcher or self.launcher)
+                # Staged, the submission's root is scratch/submission; in the sandbox, the
+                # learner file's folder is sandbox.SUBMISSION. Either is the learner's own folder.
+                depth = len(staged.relative_to(Path(scratch) / "submission").parts)
+                renames = [(str(Path(scratch) / "submission") + os.sep, str(path.absolute().parents[depth - 1]) + os.sep),
+                           (sandbox.SUBMISSION + "/", str(path.absolute().parent) + os.sep)]
+                result = self._grade(kata, staged, seed, launcher or self.launcher, checks,
+                                     _Renaming(listener, renames))
+                for old, new in renames:
+                    result.replace_text(old, new)
         result.duration = time.monotonic() - started
         return result
 
-    def _grade(self, kata: Kata, path: Path, seed: int, launcher) -> KataResult:
+    def _grade(self, kata: Kata, path: Path, seed: int, launcher, checks: list, listener) -> KataResult:
+        max_score = float(sum(c.points for c in checks))
         problem = unreadable(path)
         if problem:
-            return error_result(kata.id, kata.max_score, problem, seed)
+            return error_result(kata.id, max_score, problem, seed)
         suite = self.suite(kata)
         session = LearnerSession.for_kata(launcher, path, kata)
         try:
             try:
                 session.open()
             except ImportFailed as exc:
-                return error_result(kata.id, kata.max_score, f"could not import {exc}", seed,
+                return error_result(kata.id, max_score, f"could not import {exc}", seed,
                                     session.take_output())
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
-            checks = [suite.run(check, session, seed) if time.monotonic() < deadline
-                      else out_of_time(check, kata.submission_time_limit) for check in kata.checks]
+            results = []
+            for check in checks:
+                listener.started(check)
+                results.append(suite.run(check, session, seed) if time.monotonic() < deadline
+                               else out_of_time(check, kata.submission_time_limit))
+                listener.decided(results[-1])
         finally:
             session.close()
-        score = float(sum(c.points for c in checks))
-        return KataResult(kata=kata.id, score=score, max_score=kata.max_score, status="graded",
-                          checks=checks, seed=seed, output=imported_output)
+        score = float(sum(c.points for c in results))
+        return KataResult(kata=kata.id, score=score, max_score=max_score, status="graded",
+                          checks=results, seed=seed, output=imported_output)
+
+
+class _Renaming:
+    """Shows the learner their own paths in each check's result, before anyone sees it."""
+
+    def __init__(self, listener, renames: list):
+        self.listener, self.renames = listener, renames
+
+    def started(self, check) -> None:
+        if self.listener is not None:
+            self.listener.started(check)
+
+    def decided(self, result: CheckResult) -> None:
+        for old, new in self.renames:
+            result.replace_text(old, new)
+        if self.listener is not None:
+            self.listener.decided(result)
 
 
 def _stage(path: Path, files: dict | None, target: Path) -> Path:

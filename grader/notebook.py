@@ -21,7 +21,7 @@ class Report:
 
     def __init__(self, result):
         self.result = result
-        self.text = "\n".join(report.check_lines(result, verbose=True))
+        self.text = "\n".join(report.check_lines(result, verbose=True, everything=False))
 
     def __repr__(self) -> str:
         return self.text
@@ -40,7 +40,8 @@ def check(kata_id: str, file=None, namespace: dict | None = None, seed: int | No
         raise ValueError(f"no kata '{kata_id}' in kata.yaml")
     if namespace is None and file is None:
         namespace = inspect.currentframe().f_back.f_globals
-    with tempfile.TemporaryDirectory() as folder, Grader(manifest) as grader:
+    # The kernel is the learner's process, not kata's: it is left as it was (no hardening).
+    with tempfile.TemporaryDirectory() as folder, Grader(manifest, harden=False) as grader:
         path = Path(file) if file else _module_from(namespace, kata, Path(folder)) or kata.learner_path
         result = grader.grade(kata, path, new_seed() if seed is None else seed)
     return Report(result)

@@ -104,6 +104,11 @@ class CheckResult:
         self.message = cap(self.message, MESSAGE_CAP)
         self.output = cap(self.output, OUTPUT_CAP + 100)
 
+    def replace_text(self, old: str, new: str) -> None:
+        """Replace ``old`` by ``new`` in the texts that came from learner code."""
+        self.message = cap(self.message.replace(old, new), MESSAGE_CAP)
+        self.output = cap(self.output.replace(old, new), OUTPUT_CAP + 100)
+
 
 @dataclass
 class KataResult:
@@ -144,6 +149,14 @@ class KataResult:
         fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration")
                   if k in data}
         return cls(checks=checks, **fields)
+
+    def replace_text(self, old: str, new: str) -> None:
+        """Replace ``old`` by ``new`` in every text that came from learner code (e.g. a sandbox path)."""
+        if self.error:
+            self.error = cap(self.error.replace(old, new), MESSAGE_CAP)
+        self.output = cap(self.output.replace(old, new), OUTPUT_CAP + 100)
+        for check in self.checks:
+            check.replace_text(old, new)
 
     def points_by_target(self) -> dict:
         """Points earned per stub function, in check order."""

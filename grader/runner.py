@@ -15,8 +15,10 @@ import importlib.util
 import inspect
 import re
 import sys
+import traceback
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +29,24 @@ from .results import CheckResult, Outcome
 from .session import LearnerError, LearnerProxy, NotDefined, WorkerFault
 
 FIXTURES = ("learner", "rng", "seed")
+
+
+class ChecksBroken(Exception):
+    """A kata's check file does not load; ``str()`` is one line: the file, the line, the fix."""
+
+
+def _load_problem(path, exc: BaseException) -> str:
+    """One line saying why the check file at ``path`` does not load, and what to do."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        package = exc.name.split(".")[0]
+        return (f"{path}: the checks need the module '{package}', which is not installed here; "
+                f"install it (pip install {package}) and run kata again")
+    if isinstance(exc, SyntaxError):
+        return f"{path}:{exc.lineno}: the check file has a syntax error ({exc.msg}); fix that line"
+    line = next((frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
+                 if Path(frame.filename) == Path(path)), None)
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: the check file does not load ({type(exc).__name__}: {exc}); fix the check file"
 
 
 def check_rng(seed: int, name: str) -> np.random.Generator:
@@ -51,11 +71,17 @@ class CheckSuite:
         sys.path.insert(0, folder)
         try:
             spec.loader.exec_module(module)
+        except Exception as exc:  # noqa: BLE001 - any failure of an author's file is one line for the user
+            raise ChecksBroken(_load_problem(kata.check_file, exc)) from None
         finally:
             sys.path.remove(folder)
         functions = {k: v for k, v in vars(module).items()
                      if k.startswith("test_") and inspect.isfunction(v)}
-        return cls(kata, functions, diagnose.load(kata.misconception_folder))
+        try:
+            misconceptions = diagnose.load(kata.misconception_folder)
+        except Exception as exc:  # noqa: BLE001
+            raise ChecksBroken(_load_problem(kata.misconception_folder, exc)) from None
+        return cls(kata, functions, misconceptions)
 
     def problems(self) -> list:
         """Disagreements between the check file and the manifest."""

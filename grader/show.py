@@ -23,7 +23,7 @@ def describe(value) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return f"{fmt(value.item())} (a 0-d array)"
-        if value.size <= 6:
+        if value.size <= 4:
             return "array([" + ", ".join(fmt(v) for v in value.ravel().tolist()) + "])"
         kind = {"f": "floats", "i": "ints", "u": "ints", "b": "bools"}.get(value.dtype.kind, "values")
         shape = "x".join(str(n) for n in value.shape) if value.ndim > 1 else str(value.size)

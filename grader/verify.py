@@ -14,8 +14,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import diagnose
 from .grading import Grader, new_seed
 from .manifest import Kata, Manifest
+from .runner import ChecksBroken
 
 SOLUTION_SEEDS = 3
 
@@ -59,12 +61,18 @@ def _verify_kata(kata: Kata, grader: Grader) -> KataVerdict:
     verdict = KataVerdict(kata)
     try:
         suite = grader.suite(kata)
-    except Exception as exc:  # noqa: BLE001 - an author's broken check file is a finding
-        verdict.problems.append(f"{kata.check_file.name} cannot be imported: {type(exc).__name__}: {exc}")
+    except ChecksBroken as exc:  # an author's broken check file is a finding
+        verdict.problems.append(str(exc))
         return verdict
     verdict.problems += suite.problems()
     verdict.problems += [f"misconception '{m.name}' targets '{m.target}', which the stub does not define"
                          for m in suite.misconceptions if m.target not in kata.targets]
+    explained: dict = {}
+    for m in suite.misconceptions:
+        if m.explanation in explained:
+            verdict.problems.append(f"misconceptions '{explained[m.explanation]}' and '{m.name}' have the same "
+                                    "explanation: a learner could not tell them apart")
+        explained.setdefault(m.explanation, m.name)
     _check_targets(kata, verdict)
     if verdict.problems:
         return verdict
@@ -135,7 +143,7 @@ def _check_misconceptions(kata: Kata, grader: Grader, suite, verdict: KataVerdic
             elif any(c.target != item.target for c in failed):
                 others = sorted({c.target for c in failed} - {item.target})
                 verdict.problems.append(f"{where} also fails checks of {', '.join(others)}")
-            elif not any(f"[misconception: {item.name}]" in c.diagnosis for c in failed):
+            elif not any(c.diagnosis == diagnose.explain(item) for c in failed):
                 verdict.problems.append(f"{where} fails its checks but the diagnosis does not recognise it")
 
 

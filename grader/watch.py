@@ -1,113 +1,146 @@
-"""Waiting for the learner to save a file: file events where they work, polling elsewhere."""
+"""``kata watch``: check again on every save, steered by single keys.
+
+File events come from watchfiles (native events on Linux, macOS and
+Windows). On a terminal the screen is cleared for each run and single keys
+steer the loop: ``h`` the next hint for the current function, ``n`` focus
+the next function, ``a`` all checks, ``r`` run again, ``q`` quit. Without a
+terminal it re-runs on each save and takes no keys.
+
+Everything slow is done once: the grader (fork server, loaded checks) stays
+up between runs, so a run after a save costs one worker and the checks.
+"""
 
 from __future__ import annotations
 
-import ctypes
 import os
-import select
-import struct
+import queue
 import sys
-import time
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x8, 0x80, 0x100
-IN_NONBLOCK, IN_CLOEXEC = 0o4000, 0o2000000
-DEBOUNCE = 0.2
+KEYS = "h hint · n next function · a all checks · r run again · q quit"
 
 
-def run(grade, path: Path, show, interval: float = 0.5, max_checks: int | None = None) -> None:
-    """Grade, show the result, wait for the next save of ``path``; again until interrupted
-    (or ``max_checks`` results have been shown)."""
-    watcher = Watcher(path, interval)
-    try:
-        checks = 0
-        while True:
-            show(grade(), watcher.how)
-            checks += 1
-            if max_checks and checks >= max_checks:
+class Events:
+    """One queue for what the loop waits on: ``("saved", None)`` and ``("key", "h")``."""
+
+    def __init__(self, path: Path, keys: bool):
+        self.queue: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        threading.Thread(target=self._watch_file, args=(Path(path),), daemon=True).start()
+        if keys:
+            threading.Thread(target=self._read_keys, daemon=True).start()
+
+    def _watch_file(self, path: Path) -> None:
+        import watchfiles
+
+        def ours(_change, changed: str) -> bool:
+            return Path(changed).name == path.name
+
+        # step: how long a burst of writes may pause and still count as one save (watchfiles' 50 ms
+        # default is a third of a warm re-run here); debounce: the longest burst grouped.
+        for _ in watchfiles.watch(path.parent, watch_filter=ours, stop_event=self._stop,
+                                  debounce=400, step=20, raise_interrupt=False):
+            self.queue.put(("saved", None))
+
+    def _read_keys(self) -> None:
+        fd = sys.stdin.fileno()
+        while not self._stop.is_set():
+            try:
+                data = os.read(fd, 1)
+            except OSError:
                 return
-            watcher.wait()
-    finally:
-        watcher.close()
-
-
-class Watcher:
-    """``wait()`` returns once ``path`` has been saved and stayed unchanged for a moment."""
-
-    def __init__(self, path: Path, interval: float = 0.5):
-        self.path = Path(path)
-        self.interval = interval
-        self._fd = _inotify(self.path.parent) if sys.platform.startswith("linux") else None
-        self._last = self._stamp()
-
-    @property
-    def how(self) -> str:
-        if self._fd is not None:
-            return "file events (inotify)"
-        return f"polling every {self.interval:g} s (file events are not available here)"
-
-    def wait(self) -> None:
-        while True:
-            if self._fd is not None:
-                self._wait_event()
-            else:
-                time.sleep(self.interval)
-            if self._settled():
+            if not data:
                 return
+            self.queue.put(("key", data.decode(errors="replace").lower()))
 
-    def _wait_event(self) -> None:
-        while True:
-            select.select([self._fd], [], [])
-            if self.path.name in _names(os.read(self._fd, 65536)):
-                return
-
-    def _settled(self) -> bool:
-        """True if the file changed since last time; waits until writes stop."""
-        stamp = self._stamp()
-        while True:
-            time.sleep(DEBOUNCE)
-            again = self._stamp()
-            if again == stamp:
-                break
-            stamp = again
-        if stamp == self._last:
-            return False
-        self._last = stamp
-        return True
-
-    def _stamp(self):
-        try:
-            info = self.path.stat()
-            return (info.st_mtime_ns, info.st_size, info.st_ino)
-        except OSError:
-            return None
+    def next(self) -> tuple:
+        """The next event; a burst of saves counts as one."""
+        event = self.queue.get()
+        if event[0] == "saved":
+            while True:
+                try:
+                    more = self.queue.get(timeout=0.02)
+                except queue.Empty:
+                    break
+                if more[0] != "saved":
+                    self.queue.put(more)
+                    break
+        return event
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        self._stop.set()
 
 
-def _inotify(folder: Path):
+@contextmanager
+def single_keys(enabled: bool):
+    """The terminal in cbreak mode (each key arrives at once, not echoed), restored afterwards."""
+    if not enabled:
+        yield
+        return
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
-        if fd < 0:
-            return None
-        if libc.inotify_add_watch(fd, str(folder).encode(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE) < 0:
-            os.close(fd)
-            return None
-        return fd
-    except (OSError, AttributeError):
-        return None
+        tty.setcbreak(fd)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def _names(data: bytes) -> set:
-    """File names in a buffer of ``struct inotify_event``."""
-    names, offset = set(), 0
-    while offset + 16 <= len(data):
-        _, _, _, length = struct.unpack_from("iIII", data, offset)
-        raw = data[offset + 16:offset + 16 + length]
-        names.add(raw.split(b"\0", 1)[0].decode(errors="replace"))
-        offset += 16 + length
-    return names
+class Focus:
+    """What the next run shows: every function (focused report), one function, or all checks in full."""
+
+    def __init__(self, targets: list):
+        self.targets = targets
+        self.function: str | None = None
+        self.everything = False
+        self.hint_levels: dict = {}
+
+    @property
+    def only(self):
+        return {self.function} if self.function else None
+
+    def next_function(self, failing: str | None) -> None:
+        """Focus the function after the current one (or after the one failing first)."""
+        current = self.function or failing
+        index = self.targets.index(current) + 1 if current in self.targets else 0
+        self.function = self.targets[index % len(self.targets)]
+        self.everything = False
+
+    def toggle_all(self) -> None:
+        self.everything = not self.everything
+        self.function = None
+
+
+def run(session, path: Path, *, terminal: bool, max_runs: int | None = None) -> None:
+    """The watch loop. ``session`` runs a check (``session.check(focus)``), shows hints and messages."""
+    focus = Focus(session.targets)
+    events = Events(path, keys=terminal)
+    runs = 0
+    try:
+        with single_keys(terminal):
+            while True:
+                failing = session.check(focus)
+                runs += 1
+                if max_runs and runs >= max_runs:
+                    return
+                while True:
+                    kind, key = events.next()
+                    if kind == "saved" or key == "r":
+                        break
+                    if key == "q":
+                        return
+                    if key == "a":
+                        focus.toggle_all()
+                        break
+                    if key == "n":
+                        focus.next_function(failing)
+                        break
+                    if key == "h":
+                        session.hint(focus.function or failing, focus)
+    finally:
+        events.close()

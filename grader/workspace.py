@@ -85,25 +85,34 @@ class State:
         entry = self.katas.get(kata_id)
         return entry if isinstance(entry, dict) else {}
 
-    def record(self, kata_id: str, score: float, max_score: float, status: str,
-               failed_targets: list = ()) -> None:
-        """Remember a check of the learner's file: scores, and which functions failed."""
-        entry = self.get(kata_id)
-        best = max(score, entry.get("best_score", 0.0)) if status == "graded" else entry.get("best_score", 0.0)
-        failures = entry.get("failures") if isinstance(entry.get("failures"), dict) else {}
-        for target in failed_targets:
-            failures[target] = int(failures.get(target, 0)) + 1
-        entry.update(last_score=score, best_score=best, max_score=max_score, status=status,
-                     failed_targets=list(failed_targets), failures=failures,
-                     checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        self.katas[kata_id] = entry
-        self.save()
+    def record_result(self, kata, path: Path, result, complete: bool = True) -> None:
+        """Remember a check of ``path``; progress is kept for the learner's own file only.
 
-    def record_result(self, kata, path: Path, result) -> None:
-        """Remember a check of ``path``; progress is kept for the learner's own file only."""
-        if Path(path).resolve() == kata.learner_path.resolve():
-            failed = list(dict.fromkeys(c.target for c in result.checks if not c.passed))
-            self.record(kata.id, result.score, result.max_score, result.status, failed)
+        Kept: the last and best score, the functions and checks that failed
+        last, and how often each function has failed (hints unlock on that).
+        A check of some functions only (``complete=False``) updates what is
+        known of those functions but is not a score.
+        """
+        if Path(path).resolve() != kata.learner_path.resolve():
+            return
+        entry = self.get(kata.id)
+        checked = {c.target for c in result.checks}
+        failed = [c for c in result.checks if not c.passed]
+        failures = entry.get("failures") if isinstance(entry.get("failures"), dict) else {}
+        for target in dict.fromkeys(c.target for c in failed):
+            failures[target] = int(failures.get(target, 0)) + 1
+        owner = {c.name: c.target for c in kata.checks}
+        kept_checks = [] if complete else [n for n in _strings(entry.get("failed_checks")) if owner.get(n) not in checked]
+        kept_targets = [] if complete else [t for t in _strings(entry.get("failed_targets")) if t not in checked]
+        entry.update(failed_targets=list(dict.fromkeys(kept_targets + [c.target for c in failed])),
+                     failed_checks=kept_checks + [c.name for c in failed if c.outcome != "not_implemented"],
+                     failures=failures, checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        if complete:
+            best = entry.get("best_score", 0.0)
+            entry.update(last_score=result.score, max_score=result.max_score, status=result.status,
+                         best_score=max(result.score, best) if result.status == "graded" else best)
+        self.katas[kata.id] = entry
+        self.save()
 
     def progress(self, kata_id: str, max_score: float) -> str:
         """``not started``, ``in progress`` or ``done``."""
@@ -126,6 +135,10 @@ class State:
     def save(self) -> None:
         text = json.dumps({"format_version": STATE_VERSION, "katas": self.katas}, indent=2)
         write_atomic(self.path, text + "\n")
+
+
+def _strings(value) -> list:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def restore_stub(kata, root: Path) -> list:

@@ -17,8 +17,8 @@ def run(ws, *args, **env):
     return CliRunner().invoke(main, ["--root", str(ws), *args], env=env or None)
 
 
-def test_check_on_the_stub_fails_every_check_with_hints(ws):
-    result = run(ws, "check", "10.2", "--seed", "4")
+def test_check_all_on_the_stub_fails_every_check_with_hints(ws):
+    result = run(ws, "check", "10.2", "--seed", "4", "--all")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "kata 10.2, seed 4 (rerun with --seed 4 for the same data)"

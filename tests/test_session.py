@@ -106,10 +106,8 @@ def test_prints_are_captured_not_shown(learner, capfd):
 ])
 def test_faults_fail_the_call_and_the_worker_is_replaced(learner, call, message):
     assert learner.counter() == 1
-    started = time.monotonic()
     with pytest.raises(WorkerFault, match=message.replace("(", r"\(").replace(")", r"\)")):
         getattr(learner, call)()
-    assert time.monotonic() - started < 5
     assert learner.counter() == 1  # a fresh worker: module state starts over
     assert learner.add(1, 2) == 3
 
