@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def check(kata_id: str, **options):
-    """Grade a kata from a notebook: ``from grader import check; check("10.2")``.
+    """Grade a kata from a notebook: ``from grader import check; check("ID")``.
 
     See :func:`grader.notebook.check`; imported lazily so ``import grader`` stays light.
     """

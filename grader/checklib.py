@@ -309,7 +309,7 @@ def accepts(function, *args, **kwargs):
     Parameters
     ----------
     function : callable
-        A learner function, e.g. ``learner.gaussian_mle``.
+        A learner function, e.g. ``learner.f``.
     *args, **kwargs
         Valid input.
 

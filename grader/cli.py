@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cohort, hints, report, settings, verify as verify_mod, watch as watch_mod, workspace
+from . import authoring, cohort, hints, report, settings, verify as verify_mod, watch as watch_mod, workspace
 from .workers import sandbox
 from .workers.launchers import default_mode
 from .grading import Grader, new_seed
@@ -231,7 +231,8 @@ def verify_command(obj: Context, kata_id):
         verdicts = verify_mod.verify(obj.manifest, katas, grader)
     stray = [] if kata_id else verify_mod.orphans(obj.manifest)
     for verdict in verdicts:
-        summary = f"{len(verdict.kata.checks)} checks, {report.points(verdict.kata.max_score)} points"
+        count, worth = len(verdict.kata.checks), verdict.kata.max_score
+        summary = f"{count} check{'s' if count != 1 else ''}, {report.points(worth)} point{'s' if worth != 1 else ''}"
         click.echo(f"{'ok  ' if verdict.ok else 'FAIL'}  {verdict.kata.id}  {verdict.kata.title} ({summary})")
         for problem in verdict.problems:
             click.echo(f"      - {problem}")
@@ -349,6 +350,23 @@ def hint(obj: Context, kata_id, function, level):
         click.echo(f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}")
     if unlocked < len(steps) and not level:
         click.echo(f"(the next hint unlocks after another failed check of {target})")
+
+
+@main.command("new")
+@click.argument("kata_id", metavar="ID")
+@click.option("--title", required=True, help="The kata's title, e.g. \"Expectation maximisation\".")
+@click.option("--file", "file_name", required=True, help="The learner's module, e.g. estimators.py.")
+@click.pass_obj
+def new_command(obj: Context, kata_id, title, file_name):
+    """Create kata ID for authors: folder, stub, checks, hints, solution and kata.yaml entry."""
+    try:
+        created = authoring.new_kata(obj.manifest, kata_id, title, file_name)
+    except authoring.AuthoringError as exc:
+        raise KataError(str(exc)) from None
+    for path in created:
+        click.echo(f"wrote {path.relative_to(obj.manifest.root)}")
+    click.echo(f"next: kata verify {kata_id} (it passes now); then replace the example function, "
+               f"its check and its hints with the kata's own")
 
 
 @main.command()

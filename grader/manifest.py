@@ -32,7 +32,7 @@ class Check:
     """One hidden check, as the manifest describes it."""
 
     name: str
-    """The pytest function's name in the check file, e.g. ``test_gaussian_mle_sigma``."""
+    """The pytest function's name in the check file, e.g. ``test_f_rejects_empty_data``."""
     target: str
     """The stub function the check exercises; only that function can fail it."""
     hint: str
@@ -46,11 +46,11 @@ class Kata:
     """One kata: a folder with a lesson, the learner's stub file(s) and hidden checks."""
 
     id: str
-    """Stable identifier used on the command line (``kata check 10.2``)."""
+    """Stable identifier used on the command line (``kata check ID``)."""
     title: str
     """One-line title shown by ``kata list``."""
     folder: Path
-    """Absolute path of the kata folder (``katas/10.2-mle``)."""
+    """Absolute path of the kata folder (``katas/<folder>``)."""
     files: tuple
     """Learner files relative to ``folder``; checks call functions of the first one."""
     check_file: Path
@@ -82,7 +82,7 @@ class Kata:
         return self.folder / SHIPPED / name
 
     def shown_shipped(self, name: str | None = None) -> str:
-        """The shipped copy's path as a learner reads it: ``10.2-mle/.shipped/mle.py``."""
+        """The shipped copy's path as a learner reads it: ``<folder>/.shipped/<file>``."""
         return f"{self.folder.name}/{SHIPPED}/{name or self.files[0]}"
 
     @property

@@ -1,4 +1,4 @@
-"""``from grader import check; check("10.2")`` in a notebook.
+"""``from grader import check; check("ID")`` in a notebook.
 
 Grades the learner file of a kata, or the functions defined in the notebook
 (the caller's namespace) when it defines any of the kata's functions, and

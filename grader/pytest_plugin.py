@@ -1,7 +1,7 @@
 """Fixtures that let an author run a kata's checks with pytest itself.
 
 A kata's ``checks/conftest.py`` does ``from grader.pytest_plugin import *``.
-Then ``pytest katas/10.2-mle/checks`` runs the checks against the reference
+Then ``pytest katas/<folder>/checks`` runs the checks against the reference
 solution in a worker process, and ``--kata-file PATH`` against any other file;
 ``--kata-seed N`` fixes the data. The fixtures are the ones kata provides when
 it grades: ``learner``, ``rng`` and ``seed``.

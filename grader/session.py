@@ -1,7 +1,7 @@
 """The trusted side of a worker: calls with deadlines, faults, replacement.
 
 A :class:`LearnerSession` owns at most one live worker for one learner file.
-Checks reach it through :class:`LearnerProxy` (``learner.gaussian_mle(data)``).
+Checks reach it through :class:`LearnerProxy` (``learner.f(data)``).
 Whatever the worker answers is validated by the codec; an exception it reports
 is re-raised here as a fresh exception of a matching built-in type, so a
 learner's ``ValueError`` satisfies ``pytest.raises(ValueError)`` in a check and
@@ -301,6 +301,6 @@ class LearnerProxy:
 
 
 def describe_call(name: str, args, kwargs) -> str:
-    """A short, readable form of a call: ``gaussian_mle(<array of 40 floats>)``."""
+    """A short, readable form of a call: ``f(<array of 40 floats>)``."""
     parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"

@@ -23,7 +23,7 @@ MAX_MEMBERS = 2000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_WRAPPERS = 4
-"""Single folders wrapping a submission that are looked through (``alice/alice/mle.py``)."""
+"""Single folders wrapping a submission that are looked through (``alice/alice/solution.py``)."""
 
 
 @dataclass

@@ -60,7 +60,7 @@ def copy_workspace(target: Path, **limits) -> Path:
             text = "\n".join(f"    {key}: {value}" if line.startswith(f"    {key}:") else line
                              for line in text.splitlines()) + "\n"
         else:
-            text = text.replace("    check_file:", f"    {key}: {value}\n    check_file:", 1)
+            text = text.replace("    check_file:", f"    {key}: {value}\n    check_file:")  # every kata
     (target / "kata.yaml").write_text(text)
     return target
 

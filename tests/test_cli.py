@@ -111,7 +111,7 @@ def test_kata_finds_its_root_from_a_subfolder_or_env(ws, tmp_path, monkeypatch):
 
 def test_list_shows_last_and_best_score(ws):
     before = run(ws, "list")
-    assert before.output.split() [:1] == ["10.2"] and "not started (0/32)" in before.output
+    assert before.output.splitlines()[1].split()[0] == "10.2" and "not started (0/32)" in before.output
     shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "katas/10.2-mle/mle.py")
     shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "katas/10.2-mle/")
     run(ws, "check", "10.2")
@@ -128,10 +128,12 @@ def test_check_of_another_file_does_not_touch_progress(ws):
     assert not (ws / ".kata/state.json").exists()
 
 
-def test_verify_passes_on_the_repository():
-    result = CliRunner().invoke(main, ["--root", str(REPO), "verify"])
+def test_verify_passes_on_the_repository(manifest):
+    result = CliRunner().invoke(main, ["--root", str(manifest.root), "verify"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok    10.2  Maximum likelihood estimation (32 checks, 32 points)")
+    assert result.output.splitlines() == ["ok    10.1  Bayesian thinking (26 checks, 26 points)",
+                                          "ok    10.2  Maximum likelihood estimation (32 checks, 32 points)",
+                                          "ok    10.3  MAP estimation (19 checks, 19 points)"]
 
 
 def test_verify_is_not_fooled_by_an_edited_stub(ws):
