@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import authoring, cohort, hints, report, settings, verify as verify_mod, watch as watch_mod, workspace
+from . import authoring, cohort, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
 from .workers import sandbox
 from .workers.launchers import default_mode
 from .grading import Grader, new_seed
@@ -257,8 +257,10 @@ def verify_command(obj: Context, kata_id):
 @click.option("--force", is_flag=True, help="Grade every submission again, even unchanged ones.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for the checks' data (default: the previous run's, else a new one).")
+@click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
+              help="How the LMS named the download (default: detected from the names).")
 @click.pass_obj
-def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed):
+def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout):
     """Grade a folder of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
     folder = Path(submissions).expanduser().resolve()
@@ -271,10 +273,11 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
     if feedback is not None and (feedback == folder or folder in feedback.parents):
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
-    click.echo(f"grading kata {kata.id} in {folder} with {jobs} job{'s' if jobs != 1 else ''}; "
+    layout = layout or layouts.detect(folder)
+    click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) with {jobs} job{'s' if jobs != 1 else ''}; "
                f"{sandbox.summary(sandbox.probe(), default_mode())}", err=True)
     try:
-        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed)
+        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
                                    "again to grade only what is missing") from None

@@ -14,13 +14,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import formats
+from . import formats, layouts
 from .grading import Grader, new_seed
 from .journal import Journal, kata_digest
 from .manifest import Kata, Manifest
 from .parallel import make_pool
 from .progress import Progress
-from .results import KataResult, error_result
+from .results import KataResult, Row, error_result
 from .submissions import discover
 from .workspace import STATE_DIR, write_atomic
 
@@ -44,7 +44,10 @@ class CohortRun:
 
     kata: Kata
     seed: int
+    layout: str = "plain"
+    """How the LMS named the download (:mod:`grader.layouts`)."""
     rows: list = field(default_factory=list)
+    """One :class:`~grader.results.Row` per student, in student order."""
     graded: int = 0
     reused: int = 0
 
@@ -82,17 +85,17 @@ def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
 
 
 def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
-                 seed: int | None = None, progress_stream=None) -> CohortRun:
+                 seed: int | None = None, progress_stream=None, layout: str | None = None) -> CohortRun:
     """Grade every submission (reusing unchanged journaled results); return the rows."""
     journal = Journal(journal_path(manifest, kata, submissions))
     seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
     journal.start(seed, fresh=force)
     checks = kata_digest(kata, seed)
-    run = CohortRun(kata, seed)
+    run = CohortRun(kata, seed, layout or layouts.detect(submissions))
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
     scratch = Path(tempfile.mkdtemp(prefix="kata-grade-"))
     try:
-        found = discover(submissions, kata.files[0], relative, scratch)
+        found = discover(submissions, kata.files[0], relative, scratch, run.layout)
         results, pending = {}, []
         for sub in found:
             reused = None if force else journal.lookup(sub.student, sub.digest, checks)
@@ -111,7 +114,8 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
             run.graded = len(pending)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    run.rows = sorted(results.items())
+    run.rows = [Row(sub.student, results[sub.student], **sub.identity())
+                for sub in sorted(found, key=lambda s: s.student)]
     return run
 
 
@@ -141,11 +145,11 @@ def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None) -> N
     """Every gradebook and feedback file, each replaced atomically."""
     for output in outputs:
         if output.kind in formats.COHORT:
-            write_atomic(output.path, formats.COHORT[output.kind](run.rows, run.kata))
+            write_atomic(output.path, formats.COHORT[output.kind](run.rows, run.kata, run.layout))
         else:
             render = formats.PER_STUDENT[output.kind]
-            for student, result in run.rows:
-                write_atomic(output.path / student / "results.json", render(result, run.kata))
+            for row in run.rows:
+                write_atomic(output.path / row.student / "results.json", render(row.result, run.kata))
     if feedback_dir is not None:
-        for student, result in run.rows:
-            write_atomic(feedback_dir / f"{student}.txt", formats.feedback(result))
+        for row in run.rows:
+            write_atomic(feedback_dir / f"{row.student}.txt", formats.feedback(row.result))

@@ -1,7 +1,10 @@
 """Gradebook renderers: one cohort of result records, the formats platforms read.
 
 Field lists follow the platforms' public specifications (see the README).
-Every renderer takes the same rows: ``(student, KataResult)`` in student order.
+Every renderer takes the same rows (:class:`~grader.results.Row`: the student
+as the LMS knows them, and the result) in student order. The CSV gradebook is
+the import file of the LMS the submissions came from (``layout``), or kata's
+own columns for a plain folder.
 """
 
 from __future__ import annotations
@@ -24,18 +27,63 @@ def percent(result: KataResult) -> float:
     return round(100.0 * result.score / result.max_score, 2) if result.max_score else 0.0
 
 
-def to_csv(rows: list, kata: Kata) -> str:
-    """Header ``student,score,max_score,percent,status,error`` then points per stub function."""
+def to_csv(rows: list, kata: Kata, layout: str = "plain") -> str:
+    """The gradebook CSV: the LMS's own import file for its layouts, else kata's columns.
+
+    kata's columns: ``student,student_id,late,score,max_score,percent,status,error``
+    then points per stub function.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if layout in LMS_CSV:
+        LMS_CSV[layout](writer, rows, kata)
+        return out.getvalue()
     targets = kata.targets
-    writer.writerow(["student", "score", "max_score", "percent", "status", "error", *targets])
-    for student, result in rows:
+    writer.writerow(["student", "student_id", "late", "score", "max_score", "percent", "status", "error", *targets])
+    for row in rows:
+        result = row.result
         by_target = result.points_by_target()
-        writer.writerow([_cell(student), points(result.score), points(result.max_score), f"{percent(result):g}",
+        writer.writerow([_cell(row.student), _cell(row.identity()["student_id"]), "yes" if row.late else "",
+                         points(result.score), points(result.max_score), f"{percent(result):g}",
                          result.status, _cell(_one_line(result.error or "")),
                          *(points(by_target.get(t, 0.0)) for t in targets)])
     return out.getvalue()
+
+
+def assignment(kata: Kata) -> str:
+    """The gradebook column kata's grades go into."""
+    return f"kata {kata.id} {kata.title}"
+
+
+def _canvas_csv(writer, rows: list, kata: Kata) -> None:
+    """Canvas's gradebook import: its first five columns, the points row, one assignment column."""
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment(kata)])
+    writer.writerow(["    Points Possible", "", "", "", "", points(kata.max_score)])
+    for row in rows:
+        writer.writerow([_cell(row.identity()["name"]), row.identity()["student_id"],
+                         "", "", "", points(row.result.score)])
+
+
+def _moodle_csv(writer, rows: list, kata: Kata) -> None:
+    """Moodle's offline grading worksheet, matched on its Identifier column ("Participant N")."""
+    writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"])
+    for row in rows:
+        result = row.result
+        comment = result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}"
+        writer.writerow([f"Participant {row.identity()['student_id']}", _cell(row.identity()["name"]), points(result.score),
+                         points(kata.max_score), _cell(_one_line(comment))])
+
+
+def _blackboard_csv(writer, rows: list, kata: Kata) -> None:
+    """Blackboard's Grade Center upload, matched on Username; the column is created on upload."""
+    writer.writerow(["Username", f"{assignment(kata)} [Total Pts: {points(kata.max_score)} Score]"])
+    for row in rows:
+        writer.writerow([_cell(row.identity()["student_id"]), points(row.result.score)])
+
+
+
+
+LMS_CSV = {"canvas": _canvas_csv, "moodle": _moodle_csv, "blackboard": _blackboard_csv}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,22 +94,26 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_json(rows: list, kata: Kata) -> str:
-    """A list of ``kata check --json`` objects, each with ``"student"``."""
-    return json.dumps([{"student": student, **result.to_dict()} for student, result in rows],
+def to_json(rows: list, kata: Kata, layout: str = "plain") -> str:
+    """A list of ``kata check --json`` objects, each with ``student``, ``student_id``, ``late``, ``superseded``."""
+    return json.dumps([{"student": row.student, **row.identity(), **row.result.to_dict()} for row in rows],
                       indent=2, allow_nan=False, default=str) + "\n"
 
 
-def to_junit(rows: list, kata: Kata) -> str:
-    """JUnit XML: a test suite per student, a test case per check."""
+def to_junit(rows: list, kata: Kata, layout: str = "plain") -> str:
+    """JUnit XML: a test suite per student (its ``student_id`` a property), a test case per check."""
     suites = ET.Element("testsuites", name=f"kata {kata.id}")
-    for student, result in rows:
+    for row in rows:
+        student, result = row.student, row.result
         verdicts = [Outcome.verdict(c.outcome) for c in result.checks]
         failures, errors = verdicts.count(Outcome.FAIL), verdicts.count(Outcome.ERROR)
         errors += result.status == "error"
         tests = len(result.checks) or 1
         suite = ET.SubElement(suites, "testsuite", name=_xml(student), tests=str(tests),
                               failures=str(failures), errors=str(errors), time=_seconds(result))
+        properties = ET.SubElement(suite, "properties")
+        for key, value in (("student_id", row.identity()["student_id"]), ("late", "yes" if row.late else "no")):
+            ET.SubElement(properties, "property", name=key, value=_xml(value))
         if result.status == "error":
             case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}", name="import", time="0")
             ET.SubElement(case, "error", message=_xml(result.error or "")).text = _xml(result.error or "")

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import settings, staging
+from . import ipynb, settings, staging
 from .workers import launchers, sandbox, syscalls
 from .manifest import Kata, Manifest
 from .results import CheckResult, KataResult, Outcome, error_result
@@ -100,6 +100,10 @@ class Grader:
         with tempfile.TemporaryDirectory(prefix="kata-stage-") as scratch:
             try:
                 staged = _stage(path, files, Path(scratch) / "submission")
+                if staged.suffix.lower() == ".ipynb":
+                    staged = ipynb.write_module(staged, staged.with_name(kata.files[0]))
+            except ipynb.NotebookError as exc:
+                result = error_result(kata.id, max_score, str(exc), seed)
             except (staging.SubmissionError, OSError) as exc:
                 result = error_result(kata.id, max_score, f"cannot grade {path.name}: {exc}", seed)
             else:
@@ -128,6 +132,7 @@ class Grader:
             except ImportFailed as exc:
                 return error_result(kata.id, max_score, f"could not import {exc}", seed,
                                     session.take_output())
+            notes = _notebook_notes(session) if _from_notebook(path) else []
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
             results = []
@@ -140,7 +145,24 @@ class Grader:
             session.close()
         score = float(sum(c.points for c in results))
         return KataResult(kata=kata.id, score=score, max_score=max_score, status="graded",
-                          checks=results, seed=seed, output=imported_output)
+                          checks=results, seed=seed, output=imported_output, notes=notes)
+
+
+def _from_notebook(path: Path) -> bool:
+    """Whether the learner file at ``path`` was written from a notebook (:mod:`grader.ipynb`)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().startswith(ipynb.PRELUDE.splitlines()[0])
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _notebook_notes(session: LearnerSession) -> list:
+    """The notebook's skipped cells, as notes; nothing if the worker will not say."""
+    try:
+        return ipynb.skipped_cells(session.call(ipynb.REPORT_FUNCTION))
+    except Exception:  # noqa: BLE001 - learner code may have replaced the function; the grade stands
+        return []
 
 
 class _Renaming:

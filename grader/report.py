@@ -48,6 +48,10 @@ class CheckReport:
     def start(self, seed: int) -> None:
         self.emit(f"kata {self.kata_id}, seed {seed} (rerun with --seed {seed} for the same data)")
 
+    def notes(self, notes: list) -> None:
+        for note in notes:
+            self.emit(self.style(f"note: {note}", fg="yellow"))
+
     def decided(self, check: CheckResult) -> None:
         """Show one check's result."""
         style = self.style
@@ -86,6 +90,7 @@ class CheckReport:
                 self.emit(line)
         if result.status == "error":
             self.emit(style(f"ERROR  {result.error}", fg="red", bold=True))
+        self.notes(result.notes)
         total = f"score {points(result.score)}/{points(result.max_score)}"
         if result.status == "error":
             total += "  (not graded: fix the error above and check again)"
@@ -149,8 +154,8 @@ def to_json(result: KataResult) -> str:
 
 
 def summary_lines(rows: list, seed: int, graded_now: int, reused: int) -> list:
-    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis."""
-    results = [result for _, result in rows]
+    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts."""
+    results = [row.result for row in rows]
     graded = [r for r in results if r.status == "graded"]
     kata = results[0].kata if results else "?"
     lines = [f"kata {kata}: {len(results)} submissions, {len(graded)} graded, "
@@ -169,6 +174,12 @@ def summary_lines(rows: list, seed: int, graded_now: int, reused: int) -> list:
             count, example = _most_common(errors)
             lines.append(f"  {count:>4}x  {example[:200]}")
             errors = [e for e in errors if _shape(e) != _shape(example)]
+    superseded = [(row.student, attempt) for row in rows for attempt in row.superseded]
+    if superseded:
+        lines += ["", f"superseded attempts, not graded (the latest of each student was): {len(superseded)}"]
+        lines += [f"  {student}: {attempt}" for student, attempt in superseded[:50]]
+        if len(superseded) > 50:
+            lines.append(f"  ... and {len(superseded) - 50} more (every one is in the JSON gradebook)")
     return lines
 
 

@@ -126,9 +126,12 @@ class KataResult:
     """What the learner's code printed while being imported (capped)."""
     duration: float = 0.0
     """Seconds spent grading."""
+    notes: list = field(default_factory=list)
+    """What the learner should know about how their file was run (a notebook's skipped cells)."""
 
     def __post_init__(self) -> None:
         self.error = None if self.error is None else cap(self.error, MESSAGE_CAP)
+        self.notes = [cap(note, MESSAGE_CAP) for note in self.notes[:100]]
         self.output = cap(self.output, OUTPUT_CAP + 100)
 
     @property
@@ -139,15 +142,15 @@ class KataResult:
         return {
             "kata": self.kata, "score": self.score, "max_score": self.max_score,
             "status": self.status, "error": self.error, "seed": self.seed,
-            "output": self.output, "duration": round(self.duration, 3),
+            "output": self.output, "duration": round(self.duration, 3), "notes": list(self.notes),
             "checks": [asdict(c) for c in self.checks],
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "KataResult":
         checks = [CheckResult(**{k: _shared(k, v) for k, v in c.items()}) for c in data.get("checks", [])]
-        fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration")
-                  if k in data}
+        fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration",
+                                       "notes") if k in data}
         return cls(checks=checks, **fields)
 
     def replace_text(self, old: str, new: str) -> None:
@@ -164,6 +167,24 @@ class KataResult:
         for check in self.checks:
             totals[check.target] = totals.get(check.target, 0.0) + check.points
         return totals
+
+
+@dataclass
+class Row:
+    """One student's line of a gradebook: who (as the LMS knows them) and their result."""
+
+    student: str
+    result: KataResult
+    student_id: str = ""
+    name: str = ""
+    """The student's name as the LMS wrote it, when it did."""
+    late: bool = False
+    superseded: list = field(default_factory=list)
+    """Earlier attempts that were not graded, by name."""
+
+    def identity(self) -> dict:
+        return {"student_id": self.student_id or self.student, "name": self.name or self.student,
+                "late": self.late, "superseded": self.superseded}
 
 
 _REPEATED = ("name", "target", "hint", "outcome", "diagnosis")

@@ -1,8 +1,13 @@
 """Finding each student's learner file in a folder of submissions.
 
-Each visible entry of the folder is one student, named by the entry without
-its extension: a folder (the learner file at its top, or at the same relative
-path as in the repository), a single ``.py`` file, or a ``.zip`` holding either.
+Which files belong to which student is the layout's business
+(:mod:`grader.layouts`: plain, Canvas, Moodle, Blackboard). In the plain
+layout each visible entry is one student, named by the entry without its
+extension: a folder (the learner file at its top, or at the same relative
+path as in the repository), a single ``.py`` file or notebook, or a ``.zip``
+holding either. When an entry has no file of the learner file's name, its
+only ``.py`` file (else its only notebook) is the learner file; two
+candidates are that student's error.
 Zips are extracted into a private folder with no path outside it, no links,
 and caps on member count and uncompressed size. The submissions folder is
 only ever read.
@@ -16,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import staging
+from . import layouts, staging
 from .staging import SubmissionError, hidden as _hidden
 
 MAX_MEMBERS = 2000
@@ -36,10 +41,20 @@ class Submission:
     digest: str
     """Hash of what is graded; a changed submission gets a new one."""
     path: Path | None = None
-    """The learner file to grade (possibly extracted from a zip)."""
+    """The learner file to grade (possibly extracted from a zip): a ``.py`` file or a notebook."""
     error: str | None = None
     files: dict = field(default_factory=dict)
     """The submission's files, ``{relative path: absolute path}`` (:func:`staging.collect`)."""
+    student_id: str = ""
+    """The LMS's key for the student (user id, participant id, username); the entry's name if none."""
+    name: str = ""
+    late: bool = False
+    superseded: list = field(default_factory=list)
+
+    def identity(self) -> dict:
+        """The fields of a gradebook :class:`~grader.results.Row` besides the student and the result."""
+        return {"student_id": self.student_id, "name": self.name, "late": self.late,
+                "superseded": list(self.superseded)}
 
 
 def safe_name(name: str) -> str:
@@ -47,33 +62,35 @@ def safe_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path) -> list:
-    """One :class:`Submission` per student, sorted by student id.
+def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path, layout: str | None = None) -> list:
+    """One :class:`Submission` per student, sorted by student key.
 
-    Nothing one entry holds can stop the others: any failure while reading,
-    hashing or unpacking an entry becomes that student's error.
+    ``layout``: how the LMS named the download (:mod:`grader.layouts`);
+    detected when not given. Nothing one entry holds can stop the others: any
+    failure while reading, hashing or unpacking an entry becomes that
+    student's error, and the error names the student.
     """
-    entries: dict = {}
-    for entry in sorted(folder.iterdir()):
-        if _hidden(entry.name):
-            continue
-        student = safe_name(entry.name if _is_dir(entry) else entry.stem)
-        entries.setdefault(student, []).append(entry)
     found = []
-    for student, paths in sorted(entries.items()):
-        if len(paths) > 1:
-            names = ", ".join(safe_name(p.name) for p in paths)
-            found.append(Submission(student, paths[0], _digest_text(names),
-                                    error=f"several submissions for {student}: {names}; keep one"))
-            continue
+    for entry in layouts.entries(folder, layout or layouts.detect(folder)):
+        student = safe_name(entry.student)
+        source = entry.path or next(iter(entry.files.values()), folder)
         try:
-            found.append(_one(student, paths[0], learner_file, relative_path, scratch))
+            if entry.error:
+                sub = Submission(student, source, _digest_text(f"{student}:{entry.error}"), error=entry.error)
+            elif entry.path is not None:
+                sub = _one(student, entry.path, learner_file, relative_path, scratch)
+            else:
+                sub = _from_files(student, entry.files, learner_file)
         except SubmissionError as exc:
-            found.append(Submission(student, paths[0], _digest_text(f"{paths[0].name}:{exc}"),
-                                    error=f"{student}: {exc}"))
+            sub = Submission(student, source, _digest_text(f"{student}:{exc}"), error=str(exc))
         except Exception as exc:  # noqa: BLE001 - one broken entry is that student's row
-            found.append(Submission(student, paths[0], _digest_text(f"{paths[0].name}:{exc}"),
-                                    error=f"{student}: could not read the submission ({type(exc).__name__}: {exc})"))
+            sub = Submission(student, source, _digest_text(f"{student}:{exc}"),
+                             error=f"could not read the submission ({type(exc).__name__}: {exc})")
+        if sub.error and not sub.error.startswith(f"{student}:"):
+            sub.error = f"{student}: {sub.error}"
+        sub.student_id, sub.name = safe_name(entry.student_id), safe_name(entry.name)
+        sub.late, sub.superseded = entry.late, list(entry.superseded)
+        found.append(sub)
     return found
 
 
@@ -82,6 +99,9 @@ def _is_dir(entry: Path) -> bool:
         return stat.S_ISDIR(entry.lstat().st_mode)
     except OSError:
         return False
+
+
+LEARNER_SUFFIXES = (".py", ".ipynb")
 
 
 def _one(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
@@ -94,11 +114,35 @@ def _one(student: str, entry: Path, learner_file: str, relative_path: str, scrat
                           error=f"{safe_name(entry.name)} is not a regular file")
     if entry.suffix.lower() == ".zip":
         return _from_zip(student, entry, learner_file, relative_path, scratch)
-    if entry.suffix == ".py":
+    if entry.suffix.lower() in LEARNER_SUFFIXES:
         files = staging.collect(entry.parent, learner=entry)
         return Submission(student, entry, staging.digest(files), path=entry, files=files)
     return Submission(student, entry, _digest_text(entry.name),
-                      error=f"{safe_name(entry.name)} is neither a .py file, a folder nor a .zip")
+                      error=f"{safe_name(entry.name)} is neither a .py file, a notebook, a folder nor a .zip")
+
+
+def _from_files(student: str, named: dict, learner_file: str) -> Submission:
+    """Several loose files of one student (an LMS download), each under its original name."""
+    files = {}
+    for name, path in named.items():
+        files.update({name: staging.collect(path.parent, learner=path)[path.name]})
+    learner = _learner(student, list(files), learner_file)
+    return Submission(student, files[learner], staging.digest(files), path=files[learner], files=files)
+
+
+def _learner(student: str, names: list, learner_file: str, looked_for: str = "") -> str:
+    """The learner file among ``names``: ``learner_file`` itself, else the only ``.py``, else the only notebook."""
+    if learner_file in names:
+        return learner_file
+    for suffix in LEARNER_SUFFIXES:
+        candidates = sorted(n for n in names if n.lower().endswith(suffix) and "/" not in n)
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise SubmissionError(f"no {learner_file}, and {len(candidates)} candidates: "
+                                  f"{', '.join(safe_name(c) for c in candidates)}; rename the one to grade "
+                                  f"{learner_file}")
+    raise SubmissionError(f"no {looked_for or learner_file} found, and no other .py file or notebook")
 
 
 def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_path: str) -> Submission:
@@ -111,14 +155,15 @@ def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_
         if not (len(visible) == 1 and _is_dir(visible[0])):
             break
         folder = visible[0]
-    if not candidates:
-        return Submission(student, source, _digest_text(f"none:{source.name}"),
-                          error=f"no {learner_file} found (looked for {learner_file} and {relative_path})")
     if len(candidates) > 1:
         return Submission(student, source, _digest_text(f"two:{source.name}"),
                           error=f"both {learner_file} and {relative_path} found; submit one")
-    files = staging.collect(candidates[0].parent)
-    learner = candidates[0].name
+    if candidates:
+        files = staging.collect(candidates[0].parent)
+        learner = candidates[0].name
+    else:
+        files = staging.collect(folder)
+        learner = _learner(student, list(files), learner_file, f"{learner_file} (nor {relative_path})")
     if learner not in files:
         raise SubmissionError(f"{learner} is a link to a place outside the submission or not a regular file")
     return Submission(student, source, staging.digest(files), path=files[learner], files=files)
@@ -126,7 +171,7 @@ def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_
 
 def _from_zip(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
     digest = hashlib.sha256(staging.read_file(entry, MAX_UNZIPPED_BYTES)).hexdigest()
-    target = scratch / f"{student}-{digest[:12]}"
+    target = scratch / f"{hashlib.sha256(student.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}-{digest[:12]}"
     try:
         _extract(entry, target)
     except UnsafeZip as exc:

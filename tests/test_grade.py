@@ -55,7 +55,7 @@ EXPECTED = {  # student -> (status, score or None, error fragment)
     "erin": ("graded", 32, None),
     "erin_nested": ("graded", 32, None),
     "frank": ("error", None, "several submissions for frank: frank.py, frank.zip"),
-    "gina_empty_folder": ("error", None, "no mle.py found"),
+    "gina_empty_folder": ("error", None, "gina_empty_folder: no mle.py (nor katas/10.2-mle/mle.py) found"),
     "hal_two_files": ("error", None, "both mle.py and katas/10.2-mle/mle.py found"),
     "ivan_syntax": ("error", None, "line 4: SyntaxError"),
     "judy_hangs": ("graded", 28, None),
@@ -65,7 +65,7 @@ EXPECTED = {  # student -> (status, score or None, error fragment)
     "ned_symlink": ("error", None, "is a symbolic link"),
     "olga_bomb": ("error", None, "unpacks to more than"),
     "pat_not_a_zip": ("error", None, "is not a readable zip file"),
-    "quinn_notes": ("error", None, "is neither a .py file, a folder nor a .zip"),
+    "quinn_notes": ("error", None, "quinn_notes: quinn_notes.txt is neither a .py file, a notebook, a folder nor a .zip"),
     "rita_empty_file": ("error", None, "rita_empty_file.py is empty"),
     "sam_overflow": ("graded", 31, None),
     "tom_many_members": ("error", None, "more than the 2000 allowed"),
@@ -147,11 +147,12 @@ def test_csv_has_points_per_stub_function(graded):
     out, _, _, _ = graded
     reader = csv.reader(io.StringIO((out / "grades.csv").read_text()))
     header = next(reader)
-    assert header[:6] == ["student", "score", "max_score", "percent", "status", "error"]
-    assert header[6:] == ["binomial_mle", "binomial_log_likelihood", "gaussian_mle", "gaussian_log_likelihood",
+    assert header[:8] == ["student", "student_id", "late", "score", "max_score", "percent", "status", "error"]
+    assert header[8:] == ["binomial_mle", "binomial_log_likelihood", "gaussian_mle", "gaussian_log_likelihood",
                           "linear_regression_nll", "fit_linear_regression_mle", "logistic_nll", "fit_logistic_mle"]
     carol = next(row for row in reader if row[0] == "carol_ddof")
-    assert carol[3] == "90.62" and carol[6:] == ["4", "5", "1", "4", "4", "3", "5", "3"]
+    assert carol[1] == "carol_ddof" and carol[2] == ""
+    assert carol[5] == "90.62" and carol[8:] == ["4", "5", "1", "4", "4", "3", "5", "3"]
 
 
 def test_one_students_fault_does_not_touch_another(graded):

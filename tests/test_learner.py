@@ -183,3 +183,30 @@ def test_notebook_check_grades_functions_defined_in_the_notebook(ws, monkeypatch
     assert {c.target for c in shown.result.checks if c.passed} == {"gaussian_mle"}
     assert "score 4/32" in repr(shown) and shown._repr_html_().startswith("<pre>")
     assert check("10.2", file=str(ws / "solutions/10.2-mle/mle.py")).result.score == 32
+
+
+CONSTANT_CELL = """\
+import numpy as np
+LOG2PI = np.log(2 * np.pi)
+LIMITS = {"sigma_min": 0.0, "names": ("mu", "sigma")}
+
+def gaussian_log_likelihood(mu, sigma, data):
+    data = np.asarray(data, dtype=float)
+    if sigma <= LIMITS["sigma_min"]:
+        raise ValueError("sigma must be positive")
+    return float(-0.5 * data.size * (LOG2PI + 2 * np.log(sigma)) - np.sum((data - mu) ** 2) / (2 * sigma ** 2))
+"""
+
+
+def test_notebook_check_brings_the_notebook_s_constants(ws, monkeypatch):
+    import linecache
+
+    monkeypatch.chdir(ws)
+    linecache.cache["<cell-2>"] = (len(CONSTANT_CELL), None, CONSTANT_CELL.splitlines(True), "<cell-2>")
+    namespace = {"__name__": "__main__"}
+    exec(compile(CONSTANT_CELL, "<cell-2>", "exec"), namespace)
+    from grader import check
+
+    shown = check("10.2", namespace=namespace, seed=5)
+    passed = {c.name for c in shown.result.checks if c.passed}
+    assert {c.name for c in shown.result.checks if c.target == "gaussian_log_likelihood"} <= passed, repr(shown)

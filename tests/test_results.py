@@ -4,7 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from grader import formats, report
-from grader.results import CappedText, CheckResult, KataResult, Outcome, cap
+from grader.results import CappedText, CheckResult, KataResult, Outcome, Row, cap
 
 OUTCOMES = [Outcome.PASSED, Outcome.FAILED, Outcome.RAISED, Outcome.NOT_STARTED, Outcome.FAULT, Outcome.INTERNAL]
 
@@ -32,7 +32,7 @@ def test_every_renderer_agrees_with_the_outcome_mapping(tiny_manifest):
     exercism = {t["name"]: t["status"] for t in json.loads(formats.to_exercism(result, kata))["tests"]}
     assert exercism == expected
 
-    suite = ET.fromstring(formats.to_junit([("ada", result)], kata)).find("testsuite")
+    suite = ET.fromstring(formats.to_junit([Row("ada", result)], kata)).find("testsuite")
     junit = {case.get("name"): ("fail" if case.find("failure") is not None else
                                 "error" if case.find("error") is not None else "pass")
              for case in suite.findall("testcase")}

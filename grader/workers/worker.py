@@ -26,11 +26,17 @@ from ..results import CappedText
 from ..settings import worker_environment
 
 
+SERVING = False
+"""True in a worker: kata's own entry points (``grader.check``) then do nothing."""
+
+
 def serve(channel: Channel, path: str, module_name: str, after_call=None) -> None:
     """Import the learner module, report how that went, then answer calls until EOF.
 
     ``after_call`` (from the sandbox) ends whatever the call left running.
     """
+    global SERVING
+    SERVING = True
     out = CappedText()
     sys.stdout = sys.stderr = out
     sys.stdin = io.StringIO("")

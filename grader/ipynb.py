@@ -1,0 +1,100 @@
+"""A learner's notebook as a module that runs the way the learner ran it.
+
+The notebook is read in the trusted process with nbformat (its JSON only;
+nothing of it runs here) and written out as a Python module that the worker
+imports like any learner file, in the same sandbox and under the same import
+time limit. The module runs the code cells in order in one namespace, so
+constants and helpers of earlier cells are there for the functions:
+
+- IPython line magics and shell escapes (``%matplotlib inline``, ``!pip
+  install ...``) are left out; a cell magic other than ``%%time``,
+  ``%%timeit`` or ``%%capture`` leaves its cell out;
+- a cell that raises (a missing data file, a library that is not installed,
+  a plot) is skipped and the cells after it still run; the skipped cells are
+  named in the report (:func:`skipped_cells`);
+- a leftover ``check("ID")`` does nothing in a worker (see :func:`grader.check`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+KEPT_CELL_MAGICS = ("time", "timeit", "capture")
+REPORT_FUNCTION = "_kata_notebook_cells"
+"""The function of the generated module that tells which cells were skipped."""
+
+PRELUDE = f'''# Written by kata from a notebook: its code cells, run in order as in Jupyter.
+
+
+def {REPORT_FUNCTION}():
+    return [list(item) for item in _kata_skipped]
+
+
+def display(*objects, **options):  # Jupyter's display(): nothing to show here
+    return None
+
+'''
+
+LOOP = '''
+for _kata_number, _kata_source in _kata_cells:
+    if _kata_source is None:
+        continue
+    try:
+        exec(compile(_kata_source, "cell " + str(_kata_number), "exec"), globals())
+    except BaseException as _kata_error:  # noqa: BLE001 - a failing cell is skipped, as in Jupyter
+        _kata_skipped.append((_kata_number, (type(_kata_error).__name__ + ": " + str(_kata_error))[:300]))
+del _kata_cells, _kata_number, _kata_source
+'''
+
+
+class NotebookError(Exception):
+    """The file is not a notebook kata can read; the message says why."""
+
+
+def cell_source(source: str) -> str | None:
+    """A code cell's Python: magics and shell escapes left out; None for a cell magic's cell."""
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        magic = lines[0].lstrip()[2:].split(maxsplit=1)
+        if not magic or magic[0] not in KEPT_CELL_MAGICS:
+            return None
+        lines = lines[1:]
+    return "\n".join("pass  # " + line.strip() if line.lstrip().startswith(("%", "!")) else line
+                     for line in lines)
+
+
+def to_module(notebook: Path) -> str:
+    """The module text for ``notebook``; :class:`NotebookError` if it cannot be read."""
+    import nbformat  # only when a notebook is graded: it costs a tenth of a second to import
+
+    try:
+        document = nbformat.reads(Path(notebook).read_text(encoding="utf-8"), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - JSON errors, validation, encodings: all unreadable
+        raise NotebookError(f"{Path(notebook).name} is not a readable notebook ({type(exc).__name__})") from None
+    cells = []
+    number = 0
+    for cell in document.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        number += 1
+        cells.append((number, cell_source(str(cell.get("source", "")))))
+    magics = [(n, "a cell magic kata does not run") for n, source in cells if source is None]
+    return PRELUDE + f"_kata_skipped = {magics!r}\n_kata_cells = {cells!r}\n" + LOOP
+
+
+def write_module(notebook: Path, module: Path) -> Path:
+    """Write the module for ``notebook`` at ``module``; return ``module``."""
+    module.write_text(to_module(notebook), encoding="utf-8")
+    return module
+
+
+def skipped_cells(value) -> list:
+    """The report function's answer, validated, as notes: ``cell 3 skipped: FileNotFoundError: ...``."""
+    notes = []
+    items = value[:100] if isinstance(value, list) else []
+    for item in sorted(items, key=lambda i: i[0] if isinstance(i, list) and i and type(i[0]) is int else 0):
+        if (isinstance(item, list) and len(item) == 2 and type(item[0]) is int and isinstance(item[1], str)):
+            reason = item[1][:300]
+            notes.append(f"notebook cell {item[0]} was skipped: "
+                         f"{reason if reason.startswith('a cell magic') else 'it raised ' + reason}")
+    return notes

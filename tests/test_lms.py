@@ -1,0 +1,192 @@
+"""Instructors' real inputs: LMS downloads as they come, notebooks as entries."""
+
+import csv
+import io
+import json
+import zipfile
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import SUBMISSIONS
+from grader import layouts
+from grader.cli import main
+
+CORRECT = (SUBMISSIONS / "correct_scipy.py").read_text()
+DDOF = CORRECT.replace("return np.array(stats.norm.fit(data))", "return np.array([np.mean(data), np.std(data, ddof=1)])")
+assert DDOF != CORRECT
+
+
+def notebook(path, *cells):
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Homework"), *map(new_code_cell, cells)]), path)
+
+
+def grade(ws, subs, tmp_path, *extra):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), "--out", str(out / "g.csv"),
+                                       "--out", str(out / "g.json"), "--seed", "7", *extra])
+    assert result.exit_code == 0, result.output
+    rows = {row["student"]: row for row in json.loads((out / "g.json").read_text())}
+    return rows, (out / "g.csv").read_text(), result.output
+
+
+def csv_rows(text):
+    return list(csv.reader(io.StringIO(text)))
+
+
+# --- Canvas ------------------------------------------------------------------------------
+
+@pytest.fixture
+def canvas(tmp_path):
+    subs = tmp_path / "canvas"
+    subs.mkdir()
+    (subs / "doejane_12345_678901_mle.py").write_text(CORRECT)
+    (subs / "smithjohn_LATE_23456_678902_mle-1.py").write_text(DDOF)  # late, uploaded a second time
+    (subs / "leeanna_34567_678903_My Homework (final).py").write_text(CORRECT)  # any name the student chose
+    with zipfile.ZipFile(subs / "kimbo_45678_678904_submission.zip", "w") as archive:
+        archive.writestr("hw/mle.py", CORRECT)
+    notebook(subs / "parkmin_56789_678905_MLE-2.ipynb", "%matplotlib inline", CORRECT)
+    (subs / "wuli_67890_678906_a.py").write_text(CORRECT)
+    (subs / "wuli_67890_678907_b.py").write_text(DDOF)
+    return subs
+
+
+def test_canvas_layout_is_detected_and_keyed_by_user_id(ws, canvas, tmp_path):
+    assert layouts.detect(canvas) == "canvas"
+    rows, text, output = grade(ws, canvas, tmp_path)
+    assert "(canvas layout)" in output
+    assert sorted(rows) == ["12345", "23456", "34567", "45678", "56789", "67890"]  # nothing lost, nothing twice
+    assert rows["12345"]["score"] == 32 and rows["12345"]["name"] == "doejane" and not rows["12345"]["late"]
+    assert rows["23456"]["late"] and rows["23456"]["score"] == 29 and rows["23456"]["student_id"] == "23456"
+    assert rows["34567"]["score"] == rows["45678"]["score"] == rows["56789"]["score"] == 32
+    error = rows["67890"]["error"]
+    assert rows["67890"]["status"] == "error" and error.startswith("67890: ") and "a.py, b.py" in error
+
+
+def test_canvas_gradebook_is_canvas_s_import_file(ws, canvas, tmp_path):
+    _, text, _ = grade(ws, canvas, tmp_path)
+    table = csv_rows(text)
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                        "kata 10.2 Maximum likelihood estimation"]
+    assert table[1][0].strip() == "Points Possible" and table[1][-1] == "32"
+    by_id = {row[1]: row for row in table[2:]}
+    assert by_id["12345"][0] == "doejane" and by_id["12345"][-1] == "32" and by_id["23456"][-1] == "29"
+    assert len(by_id) == 6
+
+
+def test_a_reupload_keeps_the_latest_file_of_that_name(tmp_path):
+    subs = tmp_path / "canvas"
+    subs.mkdir()
+    (subs / "doejane_12345_678901_mle.py").write_text("old")
+    (subs / "doejane_12345_678902_mle-1.py").write_text("new")
+    (entry,) = layouts.entries(subs, "canvas")
+    assert entry.files["mle.py"].name == "doejane_12345_678902_mle-1.py"
+
+
+# --- Moodle ------------------------------------------------------------------------------
+
+@pytest.fixture
+def moodle(tmp_path):
+    subs = tmp_path / "moodle"
+    (subs / "Jane Doe_101_assignsubmission_file_").mkdir(parents=True)
+    (subs / "Jane Doe_101_assignsubmission_file_" / "mle.py").write_text(CORRECT)
+    (subs / "John Smith_102_assignsubmission_file_").mkdir()
+    notebook(subs / "John Smith_102_assignsubmission_file_" / "solution.ipynb", CORRECT)
+    (subs / "Ann Lee_103_assignsubmission_onlinetext_").mkdir()
+    (subs / "Ann Lee_103_assignsubmission_onlinetext_" / "onlinetext.html").write_text("<p>I could not do it</p>")
+    (subs / "Bo Kim_104_assignsubmission_file_mle.py").write_text(DDOF)
+    return subs
+
+
+def test_moodle_layout_keys_rows_by_participant_id(ws, moodle, tmp_path):
+    assert layouts.detect(moodle) == "moodle"
+    rows, text, _ = grade(ws, moodle, tmp_path)
+    assert sorted(rows) == ["101", "102", "103", "104"]
+    assert rows["101"]["score"] == rows["102"]["score"] == 32 and rows["104"]["score"] == 29
+    assert rows["103"]["status"] == "error" and "Ann Lee (103) submitted no file" in rows["103"]["error"]
+    table = csv_rows(text)
+    assert table[0][:3] == ["Identifier", "Full name", "Grade"]
+    assert ["Participant 101", "Jane Doe", "32", "32"] == table[1][:4]
+
+
+# --- Blackboard --------------------------------------------------------------------------
+
+@pytest.fixture
+def blackboard(tmp_path):
+    subs = tmp_path / "blackboard"
+    subs.mkdir()
+    for stamp, source in (("2026-11-20-10-30-00", DDOF), ("2026-11-21-09-00-00", CORRECT)):
+        (subs / f"MLE Homework_jdoe_attempt_{stamp}_mle.py").write_text(source)
+        (subs / f"MLE Homework_jdoe_attempt_{stamp}.txt").write_text("Name: Jane Doe\nSubmission Field: ...")
+    (subs / "MLE Homework_asmith_attempt_2026-11-20-11-00-00_homework 3.py").write_text(DDOF)
+    (subs / "MLE Homework_asmith_attempt_2026-11-20-11-00-00.txt").write_text("Name: Al Smith")
+    return subs
+
+
+def test_blackboard_grades_the_latest_attempt_and_lists_the_others(ws, blackboard, tmp_path):
+    assert layouts.detect(blackboard) == "blackboard"
+    rows, text, output = grade(ws, blackboard, tmp_path)
+    assert sorted(rows) == ["asmith", "jdoe"]  # two attempts are one student
+    assert rows["jdoe"]["score"] == 32 and rows["jdoe"]["superseded"] == ["attempt 2026-11-20-10-30-00"]
+    assert rows["asmith"]["score"] == 29 and rows["asmith"]["superseded"] == []
+    assert "superseded attempts, not graded" in output and "jdoe: attempt 2026-11-20-10-30-00" in output
+    table = csv_rows(text)
+    assert table[0] == ["Username", "kata 10.2 Maximum likelihood estimation [Total Pts: 32 Score]"]
+    assert sorted(table[1:]) == [["asmith", "29"], ["jdoe", "32"]]
+
+
+def test_layout_can_be_chosen(ws, canvas, tmp_path):
+    rows, text, output = grade(ws, canvas, tmp_path, "--layout", "plain")
+    assert "(plain layout)" in output and "doejane_12345_678901_mle" in rows
+    assert text.startswith("student,student_id,late,score")
+
+
+def test_an_entry_the_layout_does_not_name_is_its_own_error_row(ws, canvas, tmp_path):
+    (canvas / "notes for the grader.txt").write_text("hello")
+    rows, _, _ = grade(ws, canvas, tmp_path)
+    stray = rows["notes for the grader"]
+    assert stray["status"] == "error" and "is not named as Canvas names submissions" in stray["error"]
+
+
+# --- notebooks -----------------------------------------------------------------------------
+
+def test_notebook_entries_run_like_jupyter(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    helpers, functions = CORRECT.split("def binomial_mle", 1)
+    notebook(subs / "ada.ipynb",
+             "%matplotlib inline\n!pip install scipy\n" + helpers + "\nSCALE = 1.0",
+             "import matplotlib_is_not_here\nplt.plot([1, 2])",
+             "data = open('measurements.csv').read()",
+             "def binomial_mle" + functions,
+             "%%bash\necho this is not Python",
+             "from grader import check\ncheck('10.2')",
+             "assert SCALE == 1.0\nprint('done')")
+    notebook(subs / "ben.ipynb", "def broken(:")  # its only cell does not compile: nothing is defined
+    (subs / "cy.ipynb").write_text("{ this is not json")
+    rows, _, _ = grade(ws, subs, tmp_path)
+    ada = rows["ada"]
+    assert ada["status"] == "graded" and ada["score"] == 32, ada
+    assert [note.split(" was skipped")[0] for note in ada["notes"]] == [
+        "notebook cell 2", "notebook cell 3", "notebook cell 5"]
+    assert "FileNotFoundError" in ada["notes"][1] and "cell magic" in ada["notes"][2]
+    assert rows["ben"]["score"] == 0 and "SyntaxError" in rows["ben"]["notes"][0]
+    assert rows["cy"]["status"] == "error" and "cy.ipynb is not a readable notebook" in rows["cy"]["error"]
+
+
+def test_a_folder_with_only_a_notebook_grades_the_notebook(ws, tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "dana").mkdir(parents=True)
+    notebook(subs / "dana" / "Homework 2.ipynb", CORRECT)
+    (subs / "dana" / "data.csv").write_text("1,2,3\n")
+    rows, _, _ = grade(ws, subs, tmp_path)
+    assert rows["dana"]["score"] == 32
+
+
+def test_kata_check_grades_a_notebook(ws, tmp_path):
+    work = tmp_path / "work.ipynb"
+    notebook(work, "import numpy as np", "LOG2PI = np.log(2 * np.pi)", CORRECT)
+    result = CliRunner().invoke(main, ["--root", str(ws), "check", "10.2", "--file", str(work)])
+    assert result.exit_code == 0 and "score 32/32  all checks pass" in result.output
