@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import authoring, cohort, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
+from . import authoring, cohort, export, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
 from .workers import sandbox
 from .workers.launchers import default_mode
 from .grading import Grader, new_seed
@@ -353,6 +353,24 @@ def hint(obj: Context, kata_id, function, level):
         click.echo(f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}")
     if unlocked < len(steps) and not level:
         click.echo(f"(the next hint unlocks after another failed check of {target})")
+
+
+@main.group("export")
+def export_group():
+    """Build what another platform needs to grade a kata."""
+
+
+@export_group.command("gradescope")
+@click.argument("kata_id", metavar="ID")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True,
+              help="The zip to write.")
+@click.pass_obj
+def export_gradescope(obj: Context, kata_id, out):
+    """The autograder zip of kata ID for a Gradescope programming assignment."""
+    kata = obj.kata(kata_id)
+    path = export.gradescope_zip(obj.manifest, kata, Path(out).expanduser().resolve())
+    click.echo(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment "
+               f"(setup.sh installs kata; run_autograder grades {kata.files[0]} or the only .py or notebook)")
 
 
 @main.command("new")

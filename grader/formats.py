@@ -134,15 +134,16 @@ def to_gradescope(result: KataResult, kata: Kata) -> str:
         output = failure_text(check) if not check.passed else ""
         tests.append({"name": check.name, "number": f"1.{number}", "score": check.points,
                       "max_score": check.max_points, "status": "passed" if check.passed else "failed",
-                      "output": output, "tags": [check.target], "visibility": "visible"})
+                      "output": output, "tags": [check.target], "visibility": kata.visibility})
     data = {"score": result.score, "execution_time": round(result.duration, 3),
-            "output": result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
-            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+            "output": "\n".join([result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
+                                  *(f"note: {note}" for note in result.notes)]),
+            "output_format": "text", "visibility": kata.visibility, "stdout_visibility": "hidden",
             "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status},
             "tests": tests}
     if result.status == "error":
         data["tests"] = [{"name": "import", "score": 0.0, "max_score": result.max_score,
-                          "status": "failed", "output": result.error, "visibility": "visible"}]
+                          "status": "failed", "output": result.error, "visibility": kata.visibility}]
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 

@@ -16,6 +16,8 @@ from .settings import DEFAULT_PRELOAD
 
 FORMAT_VERSION = 1
 SHIPPED = ".shipped"
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+"""Gradescope's visibility settings for test results."""
 
 
 class ManifestError(Exception):
@@ -67,6 +69,8 @@ class Kata:
     """Memory a worker may allocate on top of the pre-warmed interpreter."""
     submission_time_limit: float = 120.0
     """Seconds one submission may take in all; checks after that fail without running."""
+    visibility: str = "visible"
+    """When students see the checks' results on Gradescope: one of :data:`VISIBILITIES`."""
 
     @property
     def learner_path(self) -> Path:
@@ -151,6 +155,8 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self.root = path.parent
+        self.solutions = True
+        """False in a grading-only workspace (an exported autograder): no reference solutions to find."""
 
     def fail(self, node, message: str):
         line = node.start_mark.line + 1 if node is not None else None
@@ -204,7 +210,9 @@ class _Reader:
     def manifest(self, node) -> Manifest:
         if node is None:
             raise ManifestError(self.path, None, "the manifest is empty")
-        fields = self.mapping(node, "the manifest", {"format_version", "katas"}, {"preload"})
+        fields = self.mapping(node, "the manifest", {"format_version", "katas"}, {"preload", "solutions"})
+        self.solutions = "solutions" not in fields or self.choice(fields["solutions"], "solutions",
+                                                                  ("true", "false")) == "true"
         version = self.scalar(fields["format_version"], "format_version", int)
         if version != FORMAT_VERSION:
             self.fail(fields["format_version"],
@@ -225,7 +233,7 @@ class _Reader:
     def kata(self, node) -> Kata:
         fields = self.mapping(node, "a kata", {"id", "title", "folder", "files", "check_file", "checks"},
                               {"solution", "time_limit", "import_time_limit", "memory_mb",
-                               "submission_time_limit"})
+                               "submission_time_limit", "visibility"})
         kata_id = self.scalar(fields["id"], "id", str)
         folder_rel = self.scalar(fields["folder"], "folder", str)
         folder = self.existing(fields["folder"], self.root, folder_rel, "kata folder")
@@ -233,10 +241,12 @@ class _Reader:
         solution_rel = (self.scalar(fields["solution"], "solution", str) if "solution" in fields
                         else str(Path("solutions", *Path(folder_rel).parts[1:])))
         solution_node = fields.get("solution", fields["folder"])
-        solution = self.existing(solution_node, self.root, solution_rel, "solution folder")
+        solution = (self.existing(solution_node, self.root, solution_rel, "solution folder") if self.solutions
+                    else (self.root / solution_rel).resolve())
         for name in files:
             self.existing(fields["files"], folder / SHIPPED, name, "shipped stub")
-            self.existing(fields["files"], solution, name, "reference solution")
+            if self.solutions:
+                self.existing(fields["files"], solution, name, "reference solution")
         check_file = self.existing(fields["check_file"], folder,
                                    self.scalar(fields["check_file"], "check_file", str), "check file")
         checks = self.checks(fields["checks"])
@@ -244,9 +254,17 @@ class _Reader:
                   (("time_limit", float), ("import_time_limit", float), ("memory_mb", int),
                    ("submission_time_limit", float))
                   if key in fields}
+        if "visibility" in fields:
+            limits["visibility"] = self.choice(fields["visibility"], "visibility", VISIBILITIES)
         return Kata(id=kata_id, title=self.scalar(fields["title"], "title", str), folder=folder,
                     files=files, check_file=check_file, solution_folder=solution,
                     checks=checks, **limits)
+
+    def choice(self, node, what: str, allowed: tuple) -> str:
+        value = self.scalar(node, what, str)
+        if value not in allowed:
+            self.fail(node, f"{what} '{value}' is not one of {', '.join(allowed)}")
+        return value
 
     def checks(self, node) -> tuple:
         checks, seen = [], set()

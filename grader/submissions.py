@@ -72,26 +72,33 @@ def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path,
     """
     found = []
     for entry in layouts.entries(folder, layout or layouts.detect(folder)):
-        student = safe_name(entry.student)
-        source = entry.path or next(iter(entry.files.values()), folder)
-        try:
-            if entry.error:
-                sub = Submission(student, source, _digest_text(f"{student}:{entry.error}"), error=entry.error)
-            elif entry.path is not None:
-                sub = _one(student, entry.path, learner_file, relative_path, scratch)
-            else:
-                sub = _from_files(student, entry.files, learner_file)
-        except SubmissionError as exc:
-            sub = Submission(student, source, _digest_text(f"{student}:{exc}"), error=str(exc))
-        except Exception as exc:  # noqa: BLE001 - one broken entry is that student's row
-            sub = Submission(student, source, _digest_text(f"{student}:{exc}"),
-                             error=f"could not read the submission ({type(exc).__name__}: {exc})")
-        if sub.error and not sub.error.startswith(f"{student}:"):
-            sub.error = f"{student}: {sub.error}"
+        sub = read_entry(entry, learner_file, relative_path, scratch, folder)
         sub.student_id, sub.name = safe_name(entry.student_id), safe_name(entry.name)
         sub.late, sub.superseded = entry.late, list(entry.superseded)
         found.append(sub)
     return found
+
+
+def read_entry(entry: layouts.Entry, learner_file: str, relative_path: str, scratch: Path,
+               folder: Path | None = None) -> Submission:
+    """One student's :class:`Submission`; whatever goes wrong is its error, naming the student."""
+    student = safe_name(entry.student)
+    source = entry.path or next(iter(entry.files.values()), folder)
+    try:
+        if entry.error:
+            sub = Submission(student, source, _digest_text(f"{student}:{entry.error}"), error=entry.error)
+        elif entry.path is not None:
+            sub = _one(student, entry.path, learner_file, relative_path, scratch)
+        else:
+            sub = _from_files(student, entry.files, learner_file)
+    except SubmissionError as exc:
+        sub = Submission(student, source, _digest_text(f"{student}:{exc}"), error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one broken entry is that student's row
+        sub = Submission(student, source, _digest_text(f"{student}:{exc}"),
+                         error=f"could not read the submission ({type(exc).__name__}: {exc})")
+    if sub.error and not sub.error.startswith(f"{student}:"):
+        sub.error = f"{student}: {sub.error}"
+    return sub
 
 
 def _is_dir(entry: Path) -> bool:

@@ -97,7 +97,7 @@ def test_broken_manifest_is_one_line_with_file_and_line(ws):
     assert result.exit_code == 2
     assert result.output.strip() == (f"Error: {ws / 'kata.yaml'}:10: unknown key 'titel' in a kata; allowed keys: "
                                      "check_file, checks, files, folder, id, import_time_limit, memory_mb, "
-                                     "solution, submission_time_limit, time_limit, title")
+                                     "solution, submission_time_limit, time_limit, title, visibility")
 
 
 def test_kata_finds_its_root_from_a_subfolder_or_env(ws, tmp_path, monkeypatch):
