@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import authoring, cohort, export, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
+from . import authoring, cluster, cohort, export, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
 from .workers import sandbox
 from .workers.launchers import default_mode
 from .grading import Grader, new_seed
@@ -259,8 +259,11 @@ def verify_command(obj: Context, kata_id):
               help="Seed for the checks' data (default: the previous run's, else a new one).")
 @click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
               help="How the LMS named the download (default: detected from the names).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Grade on the Dask cluster of this scheduler, e.g. tcp://host:8786 (or set KATA_SCHEDULER).")
 @click.pass_obj
-def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout):
+def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout,
+          scheduler):
     """Grade a folder of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
     folder = Path(submissions).expanduser().resolve()
@@ -274,13 +277,26 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     if feedback is not None and (feedback == folder or folder in feedback.parents):
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     layout = layout or layouts.detect(folder)
-    click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) with {jobs} job{'s' if jobs != 1 else ''}; "
-               f"{sandbox.summary(sandbox.probe(), default_mode())}", err=True)
+    scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
+    client = None
+    if scheduler:
+        try:
+            client = cluster.connect(scheduler)
+        except cluster.ClusterError as exc:
+            raise KataError(str(exc)) from None
+        where = f"on the Dask cluster at {scheduler}"
+    else:
+        where = f"with {jobs} job{'s' if jobs != 1 else ''}; {sandbox.summary(sandbox.probe(), default_mode())}"
+    click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
     try:
-        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout)
+        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
+                                  client=client)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
                                    "again to grade only what is missing") from None
+    finally:
+        if client is not None:
+            client.close()
     cohort.write_outputs(run, outputs, feedback)
     for line in report.summary_lines(run.rows, run.seed, run.graded, run.reused):
         click.echo(line)

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import formats, layouts
+from . import cluster, formats, layouts
 from .grading import Grader, new_seed
 from .journal import Journal, kata_digest
 from .manifest import Kata, Manifest
@@ -85,8 +85,13 @@ def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
 
 
 def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
-                 seed: int | None = None, progress_stream=None, layout: str | None = None) -> CohortRun:
-    """Grade every submission (reusing unchanged journaled results); return the rows."""
+                 seed: int | None = None, progress_stream=None, layout: str | None = None,
+                 client=None) -> CohortRun:
+    """Grade every submission (reusing unchanged journaled results); return the rows.
+
+    ``client``: a Dask client (:func:`grader.cluster.connect`); the pending
+    submissions are then graded on its cluster instead of ``jobs`` local processes.
+    """
     journal = Journal(journal_path(manifest, kata, submissions))
     seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
     journal.start(seed, fresh=force)
@@ -110,7 +115,18 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
                                 "files": {relative: str(path) for relative, path in sub.files.items()}})
         journal.entries.clear()  # students no longer in the folder
         if pending:
-            _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, progress_stream)
+            progress = Progress(len(pending), progress_stream)
+
+            def record(task: dict, result: KataResult) -> None:
+                results[task["student"]] = result
+                journal.append(task["student"], task["digest"], checks, result)
+                progress.advance()
+
+            if client is not None:
+                cluster.grade_on_cluster(client, manifest, kata, pending, seed, record)
+            else:
+                _grade_pending(manifest, kata, pending, seed, jobs, record, progress)
+            progress.finish()
             run.graded = len(pending)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -119,8 +135,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     return run
 
 
-def _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results, stream) -> None:
-    progress = Progress(len(pending), stream)
+def _grade_pending(manifest, kata, pending, seed, jobs, record, progress) -> None:
     with Grader(manifest, launchers=min(jobs, len(pending))) as grader:
         grader.suite(kata)  # loaded once, before the grading processes fork
 
@@ -133,12 +148,8 @@ def _grade_pending(manifest, kata, pending, seed, jobs, journal, checks, results
                 progress.show()
                 continue
             task, result, error = event
-            record = (KataResult.from_dict(result) if result is not None
-                      else error_result(kata.id, kata.max_score, error or "internal grading error", seed))
-            results[task["student"]] = record
-            journal.append(task["student"], task["digest"], checks, record)
-            progress.advance()
-    progress.finish()
+            record(task, KataResult.from_dict(result) if result is not None
+                   else error_result(kata.id, kata.max_score, error or "internal grading error", seed))
 
 
 def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None) -> None:

@@ -58,17 +58,8 @@ def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
         "setup.sh": SETUP.format(wheel=wheel_name).encode(),
         "run_autograder": RUN.encode(),
         wheel_name: wheel,
-        "workspace/kata.yaml": _manifest_for(manifest, kata).encode(),
     }
-    base = f"workspace/katas/{kata.folder.name}"
-    for path in sorted(kata.folder.rglob("*")):
-        relative = path.relative_to(kata.folder)
-        if relative.as_posix() in kata.files:
-            continue  # the instructor's working copy may be solved: the stub as shipped stands in for it
-        if path.is_file() and not any(hidden(part) and part != ".shipped" for part in relative.parts):
-            entries[f"{base}/{relative.as_posix()}"] = path.read_bytes()
-    for name in kata.files:
-        entries[f"{base}/{name}"] = kata.shipped(name).read_bytes()
+    entries.update({f"workspace/{name}": data for name, data in workspace_files(manifest, kata).items()})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
@@ -79,6 +70,26 @@ def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(buffer.getvalue())
     return out
+
+
+def workspace_files(manifest: Manifest, kata: Kata) -> dict:
+    """``{relative path: bytes}`` of a grading-only workspace for ``kata``: its kata.yaml and its folder.
+
+    The kata's lesson, shipped stub, checks, hints and misconceptions; never the
+    reference solutions, and the stub as shipped in place of the instructor's
+    working copy (which may be solved).
+    """
+    files = {"kata.yaml": _manifest_for(manifest, kata).encode()}
+    base = f"katas/{kata.folder.name}"
+    for path in sorted(kata.folder.rglob("*")):
+        relative = path.relative_to(kata.folder)
+        if relative.as_posix() in kata.files:
+            continue
+        if path.is_file() and not any(hidden(part) and part != ".shipped" for part in relative.parts):
+            files[f"{base}/{relative.as_posix()}"] = path.read_bytes()
+    for name in kata.files:
+        files[f"{base}/{name}"] = kata.shipped(name).read_bytes()
+    return files
 
 
 def _manifest_for(manifest: Manifest, kata: Kata) -> str:

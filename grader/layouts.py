@@ -29,7 +29,7 @@ from .staging import hidden
 
 LAYOUTS = ("plain", "canvas", "moodle", "blackboard")
 
-CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<id>\d+)_(?P<attachment>\d+)_(?P<original>.+)$")
+CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>(?i:late))_)?(?P<id>\d+)_(?P<attachment>\d+)_(?P<original>.+)$")
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<original>.*)$")
 BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<id>[^_]+)_attempt_(?P<stamp>\d{4}(?:-\d{2}){5})"
                         r"(?:_(?P<original>.+))?$")

@@ -22,6 +22,7 @@ SETTINGS = {
                      "which protections workers get (see kata doctor)"),
     "KATA_ROOT": (None, "", "the folder holding kata.yaml (default: search upwards from here)"),
     "NO_COLOR": (None, "", "any value: no colour in kata's output"),
+    "KATA_SCHEDULER": (None, "", "a Dask scheduler for kata grade, e.g. tcp://HOST:8786 (see --scheduler)"),
 }
 """Every environment variable kata reads: (allowed values or None for any, default, meaning)."""
 

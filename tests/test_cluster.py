@@ -1,0 +1,154 @@
+"""kata grade --scheduler on a real local Dask cluster: a scheduler and worker processes on 127.0.0.1."""
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TINY, copy_tiny
+from grader.cli import main
+
+pytest.importorskip("distributed")
+
+SOLUTION = (TINY / "solutions/0.1-tiny/tiny.py").read_text()
+HANGS = SOLUTION.replace("    return a + b", "    while True:\n        pass")
+WRONG = SOLUTION.replace("return a + b", "return a - b")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    """A scheduler and worker processes, each a process of its own, as `dask scheduler` / `dask worker` start them."""
+
+    def __init__(self, workers: int):
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        port = self.address.rsplit(":", 1)[1]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
+        self.scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1",
+                                           "--port", port, "--no-dashboard"], **quiet)
+        self.workers = [subprocess.Popen([sys.executable, "-m", "dask", "worker", self.address, "--nthreads", "1",
+                                          "--no-nanny", "--no-dashboard", "--death-timeout", "60"], **quiet)
+                        for _ in range(workers)]
+        self.wait_for(workers)
+
+    def wait_for(self, count: int) -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with Client(self.address, timeout="5s") as client:
+                    client.wait_for_workers(count, timeout=120)
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        for proc in [*self.workers, self.scheduler]:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    started = Cluster(workers=2)
+    yield started
+    started.stop()
+
+
+def cohort(root, count=12):
+    subs = root / "subs"
+    for i in range(count):
+        (subs / f"s{i:02d}").mkdir(parents=True)
+        source = HANGS if i % 4 == 0 else (WRONG if i % 4 == 1 else SOLUTION)
+        (subs / f"s{i:02d}" / "tiny.py").write_text(source)
+    return subs
+
+
+def grade(ws, subs, out, *extra):
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(subs), "--out", str(out),
+                                       "--seed", "11", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def masked_json(path):
+    return re.sub(r'"duration": [0-9.e-]+', '"duration": 0', path.read_text())
+
+
+def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
+    ws = copy_tiny(tmp_path / "ws")
+    yaml = ws / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    subs = cohort(tmp_path)
+    remote = grade(ws, subs, tmp_path / "remote.json", "--scheduler", cluster.address)
+    assert "on the Dask cluster at" in remote.output
+    grade(ws, subs, tmp_path / "local.json", "--force")
+    assert masked_json(tmp_path / "remote.json") == masked_json(tmp_path / "local.json")
+    rows = {r["student"]: r["score"] for r in json.loads((tmp_path / "local.json").read_text())}
+    assert rows == {f"s{i:02d}": (2.0 if i % 4 == 0 else 2.0 if i % 4 == 1 else 4.0) for i in range(12)}
+
+
+def test_the_environment_variable_names_the_scheduler(cluster, tmp_path, monkeypatch):
+    ws = copy_tiny(tmp_path / "ws")
+    subs = tmp_path / "subs"
+    (subs / "ada").mkdir(parents=True)
+    (subs / "ada" / "tiny.py").write_text(SOLUTION)
+    monkeypatch.setenv("KATA_SCHEDULER", cluster.address)
+    result = grade(ws, subs, tmp_path / "g.csv")
+    assert "on the Dask cluster" in result.output
+    assert list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))[0]["score"] == "4"
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    ws = copy_tiny(tmp_path / "ws")
+    (tmp_path / "subs").mkdir()
+    result = CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(tmp_path / "subs"), "--out",
+                                       str(tmp_path / "g.csv"), "--scheduler", f"tcp://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "cannot reach the Dask scheduler" in result.output
+
+
+def test_a_lost_worker_costs_only_a_retry(tmp_path):
+    own = Cluster(workers=2)
+    try:
+        ws = copy_tiny(tmp_path / "ws")
+        yaml = ws / "kata.yaml"
+        yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+        subs = cohort(tmp_path, count=32)
+        command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
+                   str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", own.address]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        journal_dir = ws / ".kata" / "journal"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (journal_dir.exists() and any(journal_dir.iterdir())):
+            time.sleep(0.05)
+        time.sleep(1.0)  # the first batches are running on both workers
+        os.killpg(own.workers[0].pid, signal.SIGKILL)
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+        assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(32)]
+        journaled = [json.loads(line).get("student") for line in next(journal_dir.iterdir()).read_text().splitlines()]
+        students = [s for s in journaled if s]
+        assert sorted(students) == [f"s{i:02d}" for i in range(32)]  # every student once: none lost, none twice
+        assert {r["score"] for r in rows if int(r["student"][1:]) % 4 == 2} == {"4"}
+    finally:
+        own.stop()
