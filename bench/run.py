@@ -153,13 +153,16 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=2000)
     parser.add_argument("--naive-sample", type=int, default=40)
     parser.add_argument("--baseline", metavar="REV", help="also compare grade throughput with the code at REV")
-    parser.add_argument("--only", choices=["check", "compare"],
-                        help="run only part 1 (kata check against the imports) or the before/after comparison")
+    parser.add_argument("--only", choices=["check", "compare", "cluster"],
+                        help="run only part 1 (kata check against the imports), the before/after comparison, "
+                             "or the Dask cluster against --jobs 2")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kata-bench-"))
     try:
         if args.only == "check":
             check_ratio(args)
+        elif args.only == "cluster":
+            cluster_rate(args, work)
         elif args.only != "compare":
             report(args, work)
         if args.baseline:
@@ -189,6 +192,47 @@ def compare(args, work: Path) -> None:
               f"{100 * (rate['after'] / rate['before'] - 1):+.1f}% (target: no drop over 10%)")
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], capture_output=True)
+
+
+def cluster_rate(args, work: Path) -> None:
+    """kata grade on a local Dask cluster of 2 single-threaded workers, beside --jobs 2 locally, runs alternating."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
+    processes = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                                   str(port), "--no-dashboard"], **quiet)]
+    processes += [subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
+                                    "--no-nanny", "--no-dashboard"], **quiet) for _ in range(2)]
+    try:
+        from distributed import Client
+
+        time.sleep(2)
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        cohort = build_cohort(work / "cluster-cohort", args.cohort)
+        base = [sys.executable, "-m", "grader", "--root", str(ROOT), "grade", "10.2", str(cohort), "--force",
+                "--seed", "1"]
+        timed([*base, "--out", str(work / "warm.csv"), "--scheduler", address])  # workers build their graders
+        times: dict = {"local": [], "cluster": []}
+        for _ in range(args.runs):
+            times["local"].append(timed([*base, "--out", str(work / "l.csv"), "--jobs", "2"]))
+            times["cluster"].append(timed([*base, "--out", str(work / "c.csv"), "--scheduler", address]))
+        rate = {key: args.cohort / median(values) for key, values in times.items()}
+        print(f"cluster: kata grade on {args.cohort} submissions ({args.runs} runs each, alternating, medians)")
+        print(f"   --jobs 2 on this machine                    {rate['local']:7.2f} submissions/s")
+        print(f"   --scheduler, local cluster of 2 workers     {rate['cluster']:7.2f} submissions/s"
+              f"   ({100 * (rate['cluster'] / rate['local'] - 1):+.1f}%: the cluster's overhead)")
+    finally:
+        for proc in processes:
+            try:
+                os.killpg(proc.pid, 9)
+            except ProcessLookupError:
+                pass
+            proc.wait()
 
 
 def check_ratio(args) -> None:

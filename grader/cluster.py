@@ -50,7 +50,7 @@ def connect(address: str):
         raise ClusterError(f"--scheduler needs Dask, which is not installed here; "
                            f"install it with: pip install '{EXTRA}'") from None
     try:
-        return Client(address, timeout="10s")
+        return Client(address, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                            "'dask scheduler' and workers with 'dask worker ADDRESS', or check the address") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cluster, formats, layouts
@@ -38,6 +38,24 @@ class Output:
     """A suffix of :data:`formats.COHORT` or a name of :data:`formats.PER_STUDENT`."""
 
 
+class JournalRows:
+    """The gradebook's rows, read from the journal each time they are iterated: memory stays flat."""
+
+    def __init__(self, journal: Journal, order: list):
+        self.journal = journal
+        self.order = order
+        """``[(student, identity)]`` in student order; identity is None when it says nothing new."""
+
+    def __iter__(self):
+        identities = iter(self.order)
+        for student, result in self.journal.read_many(student for student, _ in self.order):
+            _, identity = next(identities)
+            yield Row(student, result, **(identity or {}))
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
 @dataclass
 class CohortRun:
     """What a grading run produced."""
@@ -46,8 +64,8 @@ class CohortRun:
     seed: int
     layout: str = "plain"
     """How the LMS named the download (:mod:`grader.layouts`)."""
-    rows: list = field(default_factory=list)
-    """One :class:`~grader.results.Row` per student, in student order."""
+    rows: object = ()
+    """One :class:`~grader.results.Row` per student, in student order (:class:`JournalRows`)."""
     graded: int = 0
     reused: int = 0
 
@@ -101,15 +119,12 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     scratch = Path(tempfile.mkdtemp(prefix="kata-grade-"))
     try:
         found = discover(submissions, kata.files[0], relative, scratch, run.layout)
-        results, pending = {}, []
+        pending = []
         for sub in found:
-            reused = None if force else journal.lookup(sub.student, sub.digest, checks)
-            if reused is not None:
-                results[sub.student] = reused
+            if not force and journal.lookup(sub.student, sub.digest, checks):
                 run.reused += 1
             elif sub.error:
-                results[sub.student] = error_result(kata.id, kata.max_score, sub.error, seed)
-                journal.append(sub.student, sub.digest, checks, results[sub.student])
+                journal.append(sub.student, sub.digest, checks, error_result(kata.id, kata.max_score, sub.error, seed))
             else:
                 pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest,
                                 "files": {relative: str(path) for relative, path in sub.files.items()}})
@@ -118,7 +133,6 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
             progress = Progress(len(pending), progress_stream)
 
             def record(task: dict, result: KataResult) -> None:
-                results[task["student"]] = result
                 journal.append(task["student"], task["digest"], checks, result)
                 progress.advance()
 
@@ -130,9 +144,17 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
             run.graded = len(pending)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    run.rows = [Row(sub.student, results[sub.student], **sub.identity())
-                for sub in sorted(found, key=lambda s: s.student)]
+    order = [(sub.student, _identity(sub)) for sub in sorted(found, key=lambda s: s.student)]
+    del found
+    run.rows = JournalRows(journal, order)
     return run
+
+
+def _identity(sub) -> dict | None:
+    """A row's identity fields, or None when they only repeat the student's name (most plain folders)."""
+    identity = sub.identity()
+    plain = {"student_id": "", "name": "", "late": False, "superseded": []}
+    return None if identity == plain or identity == {**plain, "student_id": sub.student} else identity
 
 
 def _grade_pending(manifest, kata, pending, seed, jobs, record, progress) -> None:

@@ -27,19 +27,28 @@ def percent(result: KataResult) -> float:
     return round(100.0 * result.score / result.max_score, 2) if result.max_score else 0.0
 
 
-def to_csv(rows: list, kata: Kata, layout: str = "plain") -> str:
-    """The gradebook CSV: the LMS's own import file for its layouts, else kata's columns.
+def csv_lines(rows, kata: Kata, layout: str = "plain"):
+    """The gradebook CSV, line by line: the LMS's own import file for its layouts, else kata's columns.
 
     kata's columns: ``student,student_id,late,score,max_score,percent,status,error``
     then points per stub function.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+
+    def taken() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
     if layout in LMS_CSV:
-        LMS_CSV[layout](writer, rows, kata)
-        return out.getvalue()
+        for _ in LMS_CSV[layout](writer, rows, kata):
+            yield taken()
+        return
     targets = kata.targets
     writer.writerow(["student", "student_id", "late", "score", "max_score", "percent", "status", "error", *targets])
+    yield taken()
     for row in rows:
         result = row.result
         by_target = result.points_by_target()
@@ -47,7 +56,11 @@ def to_csv(rows: list, kata: Kata, layout: str = "plain") -> str:
                          points(result.score), points(result.max_score), f"{percent(result):g}",
                          result.status, _cell(_one_line(result.error or "")),
                          *(points(by_target.get(t, 0.0)) for t in targets)])
-    return out.getvalue()
+        yield taken()
+
+
+def to_csv(rows, kata: Kata, layout: str = "plain") -> str:
+    return "".join(csv_lines(rows, kata, layout))
 
 
 def assignment(kata: Kata) -> str:
@@ -59,26 +72,32 @@ def _canvas_csv(writer, rows: list, kata: Kata) -> None:
     """Canvas's gradebook import: its first five columns, the points row, one assignment column."""
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment(kata)])
     writer.writerow(["    Points Possible", "", "", "", "", points(kata.max_score)])
+    yield
     for row in rows:
         writer.writerow([_cell(row.identity()["name"]), row.identity()["student_id"],
                          "", "", "", points(row.result.score)])
+        yield
 
 
 def _moodle_csv(writer, rows: list, kata: Kata) -> None:
     """Moodle's offline grading worksheet, matched on its Identifier column ("Participant N")."""
     writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"])
+    yield
     for row in rows:
         result = row.result
         comment = result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}"
         writer.writerow([f"Participant {row.identity()['student_id']}", _cell(row.identity()["name"]), points(result.score),
                          points(kata.max_score), _cell(_one_line(comment))])
+        yield
 
 
 def _blackboard_csv(writer, rows: list, kata: Kata) -> None:
     """Blackboard's Grade Center upload, matched on Username; the column is created on upload."""
     writer.writerow(["Username", f"{assignment(kata)} [Total Pts: {points(kata.max_score)} Score]"])
+    yield
     for row in rows:
         writer.writerow([_cell(row.identity()["student_id"]), points(row.result.score)])
+        yield
 
 
 
@@ -94,16 +113,30 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_json(rows: list, kata: Kata, layout: str = "plain") -> str:
-    """A list of ``kata check --json`` objects, each with ``student``, ``student_id``, ``late``, ``superseded``."""
-    return json.dumps([{"student": row.student, **row.identity(), **row.result.to_dict()} for row in rows],
-                      indent=2, allow_nan=False, default=str) + "\n"
-
-
-def to_junit(rows: list, kata: Kata, layout: str = "plain") -> str:
-    """JUnit XML: a test suite per student (its ``student_id`` a property), a test case per check."""
-    suites = ET.Element("testsuites", name=f"kata {kata.id}")
+def json_lines(rows, kata: Kata, layout: str = "plain"):
+    """A list of ``kata check --json`` objects, each with ``student``, ``student_id``, ``late``, ``superseded``,
+    written one object at a time."""
+    yield "["
+    first = True
     for row in rows:
+        item = json.dumps({"student": row.student, **row.identity(), **row.result.to_dict()},
+                          indent=2, allow_nan=False, default=str)
+        yield ("\n" if first else ",\n") + "\n".join("  " + line for line in item.splitlines())
+        first = False
+    yield "\n]\n" if not first else "]\n"
+
+
+def to_json(rows, kata: Kata, layout: str = "plain") -> str:
+    return "".join(json_lines(rows, kata, layout))
+
+
+def junit_lines(rows, kata: Kata, layout: str = "plain"):
+    """JUnit XML: a test suite per student (its ``student_id`` a property), a test case per check;
+    written one suite at a time."""
+    head = ET.tostring(ET.Element("testsuites", name=f"kata {kata.id}"), encoding="unicode")
+    yield '<?xml version="1.0" encoding="utf-8"?>\n' + head.replace(" />", ">") + "\n"
+    for row in rows:
+        suites = ET.Element("testsuites")
         student, result = row.student, row.result
         verdicts = [Outcome.verdict(c.outcome) for c in result.checks]
         failures, errors = verdicts.count(Outcome.FAIL), verdicts.count(Outcome.ERROR)
@@ -123,8 +156,13 @@ def to_junit(rows: list, kata: Kata, layout: str = "plain") -> str:
             if not check.passed:
                 tag = "error" if Outcome.verdict(check.outcome) == Outcome.ERROR else "failure"
                 ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(failure_text(check))
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        ET.indent(suite, space="  ", level=1)
+        yield "  " + ET.tostring(suite, encoding="unicode").rstrip() + "\n"
+    yield "</testsuites>\n"
+
+
+def to_junit(rows, kata: Kata, layout: str = "plain") -> str:
+    return "".join(junit_lines(rows, kata, layout))
 
 
 def to_gradescope(result: KataResult, kata: Kata) -> str:
@@ -183,7 +221,8 @@ def feedback(result: KataResult) -> str:
 
 
 PER_STUDENT = {"gradescope": to_gradescope, "exercism": to_exercism}
-COHORT = {".csv": to_csv, ".json": to_json, ".xml": to_junit}
+COHORT = {".csv": csv_lines, ".json": json_lines, ".xml": junit_lines}
+"""Cohort gradebooks by file suffix; each yields its text piece by piece, so rows can stream from the journal."""
 
 
 def _seconds(result: KataResult) -> str:

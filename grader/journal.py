@@ -29,52 +29,78 @@ def kata_digest(kata: Kata, seed: int) -> str:
 
 
 class Journal:
-    """Append-only record of one grading job (a kata and a submissions folder)."""
+    """Append-only record of one grading job (a kata and a submissions folder).
+
+    Only an index is held in memory (for each student, where their latest
+    line starts and what it was graded from); records are read back from the
+    file when a gradebook is written, so memory does not grow with the records.
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self.seed: int | None = None
         self.entries: dict = {}
+        """``{student: (offset, digest, checks)}`` of the lines found on disk."""
+        self.current: dict = {}
+        """``{student: offset}`` of this run's result for each student."""
         self._torn = False
         self._load()
 
     def _load(self) -> None:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            handle = open(self.path, "rb")
+        except OSError:
             return
-        self._torn = bool(text) and not text.endswith("\n")
-        for line in text.splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # torn by a crash mid-write
-            if not isinstance(record, dict):
-                continue
-            if "seed" in record and "student" not in record:
-                self.seed = record["seed"]
-            elif isinstance(record.get("student"), str):
-                self.entries[record["student"]] = record
+        with handle:
+            offset, last = 0, b""
+            for line in handle:
+                last = line
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    record = None  # torn by a crash mid-write
+                if isinstance(record, dict):
+                    if "seed" in record and "student" not in record:
+                        self.seed = record["seed"]
+                    elif isinstance(record.get("student"), str):
+                        self.entries[record["student"]] = (offset, record.get("digest"), record.get("checks"))
+                offset += len(line)
+            self._torn = bool(last) and not last.endswith(b"\n")
 
-    def lookup(self, student: str, digest: str, checks: str) -> KataResult | None:
-        """The journaled result, if the submission and the checks are unchanged.
-
-        Each entry is handed out once and then released: a cohort's results
-        are held by the caller, not twice.
-        """
-        record = self.entries.pop(student, None)
-        if not record or record.get("digest") != digest or record.get("checks") != checks:
-            return None
+    def lookup(self, student: str, digest: str, checks: str) -> bool:
+        """Whether the journaled result can stand: the submission and the checks are unchanged."""
+        entry = self.entries.pop(student, None)
+        if not entry or entry[1] != digest or entry[2] != checks:
+            return False
         try:
-            return KataResult.from_dict(record["result"])
-        except (KeyError, TypeError):
-            return None
+            self._read_at(entry[0])
+        except (KeyError, TypeError, ValueError, OSError):
+            return False
+        self.current[student] = entry[0]
+        return True
+
+    def read(self, student: str) -> KataResult:
+        """This run's result for ``student``, read back from the file."""
+        return self._read_at(self.current[student])
+
+    def read_many(self, students):
+        """``(student, result)`` for each of ``students``, in that order, read through one open file."""
+        with open(self.path, "rb") as handle:
+            for student in students:
+                handle.seek(self.current[student])
+                yield student, KataResult.from_dict(json.loads(handle.readline())["result"])
+
+    def _read_at(self, offset: int) -> KataResult:
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            return KataResult.from_dict(json.loads(handle.readline())["result"])
 
     def start(self, seed: int, fresh: bool = False) -> None:
         """Begin a journal; a fresh one when the seed changed or ``fresh`` is asked."""
         if self.seed != seed or fresh:
             self.seed = seed
             self.entries = {}
+            self.current = {}
             self._torn = False
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps({"seed": seed}) + "\n", encoding="utf-8")
@@ -85,7 +111,10 @@ class Journal:
         if self._torn:  # end the line a crash cut short, so this one stands alone
             line = "\n" + line
             self._torn = False
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(line)
+        data = line.encode("utf-8")
+        with open(self.path, "ab") as handle:
+            start = handle.seek(0, os.SEEK_END)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        self.current[student] = start + (1 if data.startswith(b"\n") else 0)

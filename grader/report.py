@@ -153,72 +153,100 @@ def to_json(result: KataResult) -> str:
     return json.dumps(result.to_dict(), indent=2, allow_nan=False, default=str)
 
 
-def summary_lines(rows: list, seed: int, graded_now: int, reused: int) -> list:
-    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts."""
-    results = [row.result for row in rows]
-    graded = [r for r in results if r.status == "graded"]
-    kata = results[0].kata if results else "?"
-    lines = [f"kata {kata}: {len(results)} submissions, {len(graded)} graded, "
-             f"{len(results) - len(graded)} errors (seed {seed}; {graded_now} graded now, {reused} unchanged)"]
-    if not results:
+class _Tally:
+    """How often each kind of message occurs (numbers masked), with one real example of each; bounded."""
+
+    LIMIT = 1000
+    """Kinds kept: past this many, new kinds are counted together, so memory never grows with a cohort."""
+
+    def __init__(self):
+        self.counts: Counter = Counter()
+        self.examples: dict = {}
+
+    def add(self, message: str) -> None:
+        shape = _shape(message)
+        if shape not in self.counts and len(self.counts) >= self.LIMIT:
+            shape = "(other kinds)"
+        self.counts[shape] += 1
+        self.examples.setdefault(shape, message)
+
+    def most_common(self, count: int) -> list:
+        return [(n, self.examples[shape]) for shape, n in self.counts.most_common(count)]
+
+
+def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
+    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts.
+
+    One pass over ``rows`` (which may be read from the journal as they come), keeping only tallies.
+    """
+    total = graded = 0
+    kata = "?"
+    buckets = [0] * 11
+    checks: dict = {}  # name -> [passed, seen, tally of failures], in check order
+    errors = _Tally()
+    superseded: list = []
+    superseded_count = 0
+    for row in rows:
+        result = row.result
+        total += 1
+        kata = result.kata
+        percent = 100.0 * result.score / result.max_score if result.max_score else 0.0
+        buckets[min(int(percent // 10), 10)] += 1
+        if result.status == "graded":
+            graded += 1
+            for check in result.checks:
+                entry = checks.setdefault(check.name, [0, 0, _Tally()])
+                entry[1] += 1
+                if check.passed:
+                    entry[0] += 1
+                else:
+                    entry[2].add(check.message)
+        else:
+            errors.add(result.error or "")
+        for attempt in row.superseded:
+            superseded_count += 1
+            if len(superseded) < 50:
+                superseded.append((row.student, attempt))
+    lines = [f"kata {kata}: {total} submissions, {graded} graded, "
+             f"{total - graded} errors (seed {seed}; {graded_now} graded now, {reused} unchanged)"]
+    if not total:
         return lines
     lines += ["", "score distribution (percent of max score):"]
-    lines += _histogram([100.0 * r.score / r.max_score if r.max_score else 0.0 for r in results])
+    lines += _histogram(buckets)
     if graded:
-        lines += ["", f"item analysis: pass rate of each check over {len(graded)} graded submissions, lowest first"]
-        lines += _item_analysis(graded)
-    errors = [r.error or "" for r in results if r.status == "error"]
-    if errors:
+        lines += ["", f"item analysis: pass rate of each check over {graded} graded submissions, lowest first"]
+        lines += _item_analysis(checks)
+    if errors.counts:
         lines += ["", "errors (most common first):"]
-        while errors and len(lines) < 200:
-            count, example = _most_common(errors)
-            lines.append(f"  {count:>4}x  {example[:200]}")
-            errors = [e for e in errors if _shape(e) != _shape(example)]
-    superseded = [(row.student, attempt) for row in rows for attempt in row.superseded]
-    if superseded:
-        lines += ["", f"superseded attempts, not graded (the latest of each student was): {len(superseded)}"]
-        lines += [f"  {student}: {attempt}" for student, attempt in superseded[:50]]
-        if len(superseded) > 50:
-            lines.append(f"  ... and {len(superseded) - 50} more (every one is in the JSON gradebook)")
+        lines += [f"  {count:>4}x  {example[:200]}" for count, example in errors.most_common(150)]
+    if superseded_count:
+        lines += ["", f"superseded attempts, not graded (the latest of each student was): {superseded_count}"]
+        lines += [f"  {student}: {attempt}" for student, attempt in superseded]
+        if superseded_count > len(superseded):
+            lines.append(f"  ... and {superseded_count - len(superseded)} more (every one is in the JSON gradebook)")
     return lines
 
 
-def _histogram(percents: list, width: int = 40) -> list:
-    buckets = [0] * 11
-    for value in percents:
-        buckets[min(int(value // 10), 10)] += 1
+def _histogram(buckets: list, width: int = 40) -> list:
     most = max(buckets) or 1
     labels = [f"{10 * i:>3}-{10 * i + 9:<3}" for i in range(10)] + ["  100  "]
     return [f"  {label} | {'#' * round(width * count / most):<{width}} {count}"
             for label, count in zip(labels, buckets)]
 
 
-def _item_analysis(graded: list) -> list:
-    names = [c.name for c in graded[0].checks]
+def _item_analysis(checks: dict) -> list:
     rows, perfect = [], 0
-    for index, name in enumerate(names):
-        checks = [r.checks[index] for r in graded if len(r.checks) > index]
-        rate = 100.0 * sum(c.passed for c in checks) / len(checks)
+    for name, (passed, seen, failures) in checks.items():
+        rate = 100.0 * passed / seen
         if rate == 100.0:
             perfect += 1
             continue
-        count, example = _most_common(c.message for c in checks if not c.passed)
+        ((count, example),) = failures.most_common(1)
         rows.append((rate, f"  {rate:5.1f}%  {name}\n          most common failure ({count}x), e.g. {example[:200]}"))
     lines = [line for _, line in sorted(rows, key=lambda row: row[0])]
     if perfect:
         lines.append(f"  100.0%  the other {perfect} checks" if rows else f"  100.0%  all {perfect} checks")
     return lines
-
-
-def _most_common(messages) -> tuple:
-    """How often the most common kind of message occurs, and one real example of it."""
-    examples, counts = {}, Counter()
-    for message in messages:
-        shape = _shape(message)
-        counts[shape] += 1
-        examples.setdefault(shape, message)
-    shape, count = counts.most_common(1)[0]
-    return count, examples[shape]
 
 
 def _shape(message: str) -> str:

@@ -48,13 +48,15 @@ def load_manifest(root: Path) -> manifest_mod.Manifest:
     return manifest_mod.load(root / MANIFEST_NAME)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so readers see the old or the new file, never half."""
+def write_atomic(path: Path, text) -> None:
+    """Replace ``path`` with ``text`` (a string, or an iterable of strings written as they come)
+    so readers see the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for chunk in [text] if isinstance(text, str) else text:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

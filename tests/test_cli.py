@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, SUBMISSIONS
+from conftest import REPO, SUBMISSIONS, copy_tiny
 from grader.cli import main
 
 
@@ -185,13 +185,18 @@ def test_real_subprocess_json_is_the_only_stdout(ws, mode):
     assert proc.stderr == ""
 
 
-def test_checks_run_under_plain_pytest():
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "katas/10.2-mle/checks"]
-    good = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+def test_checks_run_under_plain_pytest(tmp_path):
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+    good = subprocess.run(command + ["katas/10.2-mle/checks"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert good.returncode == 0 and "32 passed" in good.stdout, good.stdout[-2000:]
-    bad = subprocess.run(command + ["--kata-file", str(SUBMISSIONS / "ddof_one.py")], cwd=REPO,
+    # --kata-file, on the tiny kata: its checks folder gets the conftest.py every kata has
+    tiny = copy_tiny(tmp_path / "tiny")
+    (tiny / "katas/0.1-tiny/checks/conftest.py").write_text("from grader.pytest_plugin import *  # noqa: F401,F403\n")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text((tiny / "solutions/0.1-tiny/tiny.py").read_text().replace("return a + b", "return a - b"))
+    bad = subprocess.run(command + ["katas/0.1-tiny/checks", "--kata-file", str(wrong)], cwd=tiny,
                          capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 1 and "3 failed, 29 passed" in bad.stdout, bad.stdout[-2000:]
+    assert bad.returncode == 1 and "2 failed, 2 passed" in bad.stdout, bad.stdout[-2000:]
 
 
 def test_doctor_lists_protections(monkeypatch):
