@@ -43,6 +43,8 @@ class Worker(ABC):
         self.channel = channel
         self.ended: str | None = None
         """How the worker ended, once :meth:`close` or :meth:`end` has ended it."""
+        self.wait_baseline: tuple | None = None
+        """``(when, CPU-wait seconds)`` last read for this worker (see ``session._recv_fairly``)."""
 
     @abstractmethod
     def kill(self) -> None:
