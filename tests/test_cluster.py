@@ -19,6 +19,9 @@ from grader.cli import main
 
 pytest.importorskip("distributed")
 
+# One cluster for the module, in one test process (pytest-xdist's loadgroup): its last test kills a worker.
+pytestmark = pytest.mark.xdist_group("dask-cluster")
+
 SOLUTION = (TINY / "solutions/0.1-tiny/tiny.py").read_text()
 HANGS = SOLUTION.replace("    return a + b", "    while True:\n        pass")
 WRONG = SOLUTION.replace("return a + b", "return a - b")
@@ -126,29 +129,26 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "cannot reach the Dask scheduler" in result.output
 
 
-def test_a_lost_worker_costs_only_a_retry(tmp_path):
-    own = Cluster(workers=2)
-    try:
-        ws = copy_tiny(tmp_path / "ws")
-        yaml = ws / "kata.yaml"
-        yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
-        subs = cohort(tmp_path, count=12)
-        command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
-                   str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", own.address]
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        journal_dir = ws / ".kata" / "journal"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (journal_dir.exists() and any(journal_dir.iterdir())):
-            time.sleep(0.05)
-        time.sleep(1.0)  # the first batches are running on both workers
-        os.killpg(own.workers[0].pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
-        assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(12)]
-        journaled = [json.loads(line).get("student") for line in next(journal_dir.iterdir()).read_text().splitlines()]
-        students = [s for s in journaled if s]
-        assert sorted(students) == [f"s{i:02d}" for i in range(12)]  # every student once: none lost, none twice
-        assert {r["score"] for r in rows if int(r["student"][1:]) % 4 == 2} == {"4"}
-    finally:
-        own.stop()
+def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
+    """Last in this module: it kills one of the module cluster's two workers."""
+    ws = copy_tiny(tmp_path / "ws")
+    yaml = ws / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    subs = cohort(tmp_path, count=12)
+    command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
+               str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", cluster.address]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    journal_dir = ws / ".kata" / "journal"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (journal_dir.exists() and any(journal_dir.iterdir())):
+        time.sleep(0.05)
+    time.sleep(1.0)  # the first batches are running on both workers
+    os.killpg(cluster.workers[0].pid, signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(12)]
+    journaled = [json.loads(line).get("student") for line in next(journal_dir.iterdir()).read_text().splitlines()]
+    students = [s for s in journaled if s]
+    assert sorted(students) == [f"s{i:02d}" for i in range(12)]  # every student once: none lost, none twice
+    assert {r["score"] for r in rows if int(r["student"][1:]) % 4 == 2} == {"4"}

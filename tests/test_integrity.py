@@ -446,7 +446,7 @@ def test_time_spent_waiting_for_a_cpu_does_not_count(tiny_grader, tmp_path, busy
     from grader.session import LearnerSession, WorkerFault
 
     path = tmp_path / "tiny.py"
-    path.write_text(BURN + "\n\ndef add(a, b):\n    _burn(0.25)\n    return a + b\n\n\n"
+    path.write_text(BURN + "\n\ndef add(a, b):\n    _burn(0.2)\n    return a + b\n\n\n"
                     "def mean(values):\n    import time\n    time.sleep(30)\n")
     session = LearnerSession(tiny_grader.launcher, str(path), "tiny", time_limit=1.0, import_time_limit=30)
     try:
