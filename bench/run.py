@@ -15,6 +15,9 @@
    is run too when it is installed.
 3. Scaling: seconds per submission and peak memory (summed over every
    process of the run) for the cohort and for a cohort 10 times larger.
+   Then the gradebooks' memory at 200, 2,000 and 20,000 journaled
+   submissions, the grader's own overhead per submission and where it goes,
+   and a local Dask cluster of 2 workers beside ``--jobs 2``.
 4. With ``--baseline REV``: ``kata grade --jobs 2`` on the same cohort by the
    code at REV (a temporary git worktree) and by this checkout, runs
    alternating, so both meet the same machine load.
@@ -153,9 +156,10 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=2000)
     parser.add_argument("--naive-sample", type=int, default=40)
     parser.add_argument("--baseline", metavar="REV", help="also compare grade throughput with the code at REV")
-    parser.add_argument("--only", choices=["check", "compare", "cluster"],
+    parser.add_argument("--only", choices=["check", "compare", "cluster", "memory", "overhead"],
                         help="run only part 1 (kata check against the imports), the before/after comparison, "
-                             "or the Dask cluster against --jobs 2")
+                             "the Dask cluster against --jobs 2, gradebook memory against the cohort's size "
+                             "(bench/memory.py), or the grader's overhead per submission (bench/overhead.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kata-bench-"))
     try:
@@ -163,6 +167,8 @@ def main() -> None:
             check_ratio(args)
         elif args.only == "cluster":
             cluster_rate(args, work)
+        elif args.only in ("memory", "overhead"):
+            subprocess.run([sys.executable, str(ROOT / "bench" / f"{args.only}.py")], check=True)
         elif args.only != "compare":
             report(args, work)
         if args.baseline:
@@ -311,6 +317,13 @@ def report(args, work: Path) -> None:
           f"   change {100 * (large_s / small_s - 1):+.1f}% (target within 15%)")
     print(f"   peak memory of the run   {small_mem:7.1f} MiB -> {large_mem:7.1f} MiB"
           f"   change {100 * (large_mem / small_mem - 1):+.1f}% (target within 15%)")
+
+    print("\n4. memory of the gradebooks against the cohort's size (bench/memory.py)")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "memory.py"), "--sizes", "200", "2000", "20000"], check=True)
+    print("\n5. the grader's own overhead per submission (bench/overhead.py)")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "overhead.py")], check=True)
+    print("\n6. the Dask cluster against --jobs 2")
+    cluster_rate(args, work)
 
 
 if __name__ == "__main__":
