@@ -286,11 +286,13 @@ def add(a, b):
 
 
 def mean(values):
-    _hog()
+    if not values:
+        raise ValueError("no values")
+    return sum(values) / len(values)
 ''')
     grades = grade(ws, subs, tmp_path, jobs=2)
     assert score(grades["honest_but_slow"]) == 4
-    assert score(grades["hog"]) == 0
+    assert score(grades["hog"]) == 2  # its two add checks hang; its mean is right
 
 
 # --- 5. one broken entry costs only its own row --------------------------------------------
