@@ -304,24 +304,18 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         click.echo(f"wrote {output.path}{'/' if output.kind in cohort.FOLDER_FORMATS else ''}")
 
 
-DEPENDENCIES = {"click": "click", "pyyaml": "yaml", "numpy": "numpy", "scipy": "scipy", "pytest": "pytest",
-                "watchfiles": "watchfiles"}
-
-
 @main.command()
 def doctor():
     """Show kata's dependencies and which protections learner code runs under on this machine."""
     import importlib.metadata
-    import importlib.util
 
     missing = []
     click.echo("dependencies:")
-    for package, module in DEPENDENCIES.items():
+    for package in map(settings.requirement_name, settings.requirements()):
         try:
-            version = importlib.metadata.version(package) if importlib.util.find_spec(module) else None
+            version = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
-            version = "(version unknown)"
-        if version is None:
+            version = None
             missing.append(package)
         click.echo(f"  [{'ok ' if version else 'off'}] {package:<12} {version or 'not installed: pip install ' + package}")
     mode = default_mode()

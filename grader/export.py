@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.metadata
 import io
 import zipfile
 from pathlib import Path
 
 import yaml
 
-from . import __version__
+from . import __version__, settings
 from .manifest import Kata, Manifest
 from .staging import hidden
 
@@ -43,8 +42,6 @@ export AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"
 exec python3 -m grader.gradescope "$AUTOGRADER_ROOT" "$(cd "$(dirname "$0")" && pwd)/workspace"
 """
 
-FALLBACK_REQUIREMENTS = ("click>=8.0", "pyyaml>=5.4", "numpy>=1.22", "scipy>=1.8", "pytest>=7.0",
-                         "watchfiles>=0.20", "nbformat>=5.0")
 
 
 class ExportError(Exception):
@@ -115,7 +112,7 @@ def build_wheel() -> tuple:
         if "__pycache__" not in path.parts:
             files[f"grader/{path.relative_to(package).as_posix()}"] = path.read_bytes()
     info = f"kata-{__version__}.dist-info"
-    requirements = _requirements()
+    requirements = settings.requirements()
     files[f"{info}/METADATA"] = ("Metadata-Version: 2.1\nName: kata\n"
                                  f"Version: {__version__}\nRequires-Python: >=3.9\n"
                                  + "".join(f"Requires-Dist: {r}\n" for r in requirements)).encode()
@@ -128,15 +125,6 @@ def build_wheel() -> tuple:
         for name, data in files.items():
             archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
     return f"kata-{__version__}-py3-none-any.whl", buffer.getvalue()
-
-
-def _requirements() -> tuple:
-    """kata's own dependencies, as installed (the extras left out)."""
-    try:
-        found = importlib.metadata.requires("kata") or []
-    except importlib.metadata.PackageNotFoundError:
-        return FALLBACK_REQUIREMENTS
-    return tuple(r for r in found if "extra ==" not in r) or FALLBACK_REQUIREMENTS
 
 
 def _hash(data: bytes) -> str:

@@ -100,7 +100,8 @@ class Grader:
         with tempfile.TemporaryDirectory(prefix="kata-stage-") as scratch:
             try:
                 staged = _stage(path, files, Path(scratch) / "submission")
-                if staged.suffix.lower() == ".ipynb":
+                notebook = staged.suffix.lower() == ".ipynb"
+                if notebook:
                     staged = ipynb.write_module(staged, staged.with_name(kata.files[0]))
             except ipynb.NotebookError as exc:
                 result = error_result(kata.id, max_score, str(exc), seed)
@@ -112,15 +113,15 @@ class Grader:
                 depth = len(staged.relative_to(Path(scratch) / "submission").parts)
                 renames = [(str(Path(scratch) / "submission") + os.sep, str(path.absolute().parents[depth - 1]) + os.sep),
                            (sandbox.SUBMISSION + "/", str(path.absolute().parent) + os.sep)]
-                result = self._grade(kata, staged, seed, launcher or self.launcher, checks,
-                                     _Renaming(listener, renames))
-                for old, new in renames:
+                result = self._grade(kata, staged, seed, launcher or self.launcher, checks, max_score,
+                                     _Renaming(listener, renames), notebook)
+                for old, new in renames:  # each check's texts were renamed as it was decided
                     result.replace_text(old, new)
         result.duration = time.monotonic() - started
         return result
 
-    def _grade(self, kata: Kata, path: Path, seed: int, launcher, checks: list, listener) -> KataResult:
-        max_score = float(sum(c.points for c in checks))
+    def _grade(self, kata: Kata, path: Path, seed: int, launcher, checks: list, max_score: float, listener,
+               notebook: bool) -> KataResult:
         problem = unreadable(path)
         if problem:
             return error_result(kata.id, max_score, problem, seed)
@@ -132,7 +133,7 @@ class Grader:
             except ImportFailed as exc:
                 return error_result(kata.id, max_score, f"could not import {exc}", seed,
                                     session.take_output())
-            notes = _notebook_notes(session) if _from_notebook(path) else []
+            notes = _notebook_notes(session) if notebook else []
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
             results = []
@@ -146,15 +147,6 @@ class Grader:
         score = float(sum(c.points for c in results))
         return KataResult(kata=kata.id, score=score, max_score=max_score, status="graded",
                           checks=results, seed=seed, output=imported_output, notes=notes)
-
-
-def _from_notebook(path: Path) -> bool:
-    """Whether the learner file at ``path`` was written from a notebook (:mod:`grader.ipynb`)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.readline().startswith(ipynb.PRELUDE.splitlines()[0])
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def _notebook_notes(session: LearnerSession) -> list:

@@ -154,12 +154,12 @@ class KataResult:
         return cls(checks=checks, **fields)
 
     def replace_text(self, old: str, new: str) -> None:
-        """Replace ``old`` by ``new`` in every text that came from learner code (e.g. a sandbox path)."""
+        """Replace ``old`` by ``new`` in the submission's own texts that came from learner code (error,
+        import output, notes); each check's are replaced by :meth:`CheckResult.replace_text`."""
         if self.error:
             self.error = cap(self.error.replace(old, new), MESSAGE_CAP)
         self.output = cap(self.output.replace(old, new), OUTPUT_CAP + 100)
-        for check in self.checks:
-            check.replace_text(old, new)
+        self.notes = [cap(note.replace(old, new), MESSAGE_CAP) for note in self.notes]
 
     def points_by_target(self) -> dict:
         """Points earned per stub function, in check order."""

@@ -248,7 +248,7 @@ def _wait_baseline(worker, now: float):
     """The worker's CPU-wait counter at most ``BASELINE_AGE`` seconds ago: the baseline a timeout is judged
     against. Most calls take microseconds, so reading /proc before each of them would cost more than the
     call; an older baseline credits at most that much earlier waiting, within the same cap."""
-    baseline = getattr(worker, "wait_baseline", None)
+    baseline = worker.wait_baseline
     if baseline is None or now - baseline[0] > BASELINE_AGE:
         baseline = (now, linux.cpu_wait(worker.pid))
         worker.wait_baseline = baseline

@@ -10,6 +10,7 @@ standard library and nothing of kata's, so every other module may import it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 DEFAULT_PRELOAD = ("numpy", "scipy.optimize", "scipy.stats", "scipy.special")
@@ -54,6 +55,27 @@ def check_settings() -> None:
     """Raise :class:`SettingError` for the first of kata's variables with an unknown value."""
     for name in SETTINGS:
         setting(name)
+
+
+FALLBACK_REQUIREMENTS = ("click>=8.0", "pyyaml>=5.4", "numpy>=1.22", "scipy>=1.8", "pytest>=7.0",
+                         "watchfiles>=0.20", "nbformat>=5.0")
+"""kata's dependencies when kata runs from a folder without its package metadata (pyproject.toml's list)."""
+
+
+def requirements() -> tuple:
+    """What kata needs installed, as requirement strings (``numpy>=1.22``), extras left out."""
+    import importlib.metadata
+
+    try:
+        found = importlib.metadata.requires("kata") or []
+    except importlib.metadata.PackageNotFoundError:
+        return FALLBACK_REQUIREMENTS
+    return tuple(r for r in found if "extra ==" not in r) or FALLBACK_REQUIREMENTS
+
+
+def requirement_name(requirement: str) -> str:
+    """The distribution a requirement names: ``numpy>=1.22`` -> ``numpy``."""
+    return re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
 
 
 def single_thread_environment() -> dict:

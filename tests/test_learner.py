@@ -169,14 +169,20 @@ def _mean(data):
 """
 
 
-def test_notebook_check_grades_functions_defined_in_the_notebook(ws, monkeypatch):
+def run_cell(source: str, name: str) -> dict:
+    """A notebook's namespace after running ``source`` as a cell, as IPython runs it."""
     import linecache
 
-    monkeypatch.chdir(ws)
     # IPython keeps each cell's source in linecache, which is how inspect finds it
-    linecache.cache["<cell-1>"] = (len(NOTEBOOK_CELL), None, NOTEBOOK_CELL.splitlines(True), "<cell-1>")
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
     namespace = {"__name__": "__main__"}
-    exec(compile(NOTEBOOK_CELL, "<cell-1>", "exec"), namespace)
+    exec(compile(source, name, "exec"), namespace)
+    return namespace
+
+
+def test_notebook_check_grades_functions_defined_in_the_notebook(ws, monkeypatch):
+    monkeypatch.chdir(ws)
+    namespace = run_cell(NOTEBOOK_CELL, "<cell-1>")
     from grader import check
 
     shown = check("10.2", namespace=namespace, seed=4)
@@ -199,12 +205,8 @@ def gaussian_log_likelihood(mu, sigma, data):
 
 
 def test_notebook_check_brings_the_notebook_s_constants(ws, monkeypatch):
-    import linecache
-
     monkeypatch.chdir(ws)
-    linecache.cache["<cell-2>"] = (len(CONSTANT_CELL), None, CONSTANT_CELL.splitlines(True), "<cell-2>")
-    namespace = {"__name__": "__main__"}
-    exec(compile(CONSTANT_CELL, "<cell-2>", "exec"), namespace)
+    namespace = run_cell(CONSTANT_CELL, "<cell-2>")
     from grader import check
 
     shown = check("10.2", namespace=namespace, seed=5)
