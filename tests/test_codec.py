@@ -1,7 +1,7 @@
 """The wire format: plain data round-trips; hostile bytes never become objects."""
 
-import base64
 import json
+import struct
 
 import numpy as np
 import pytest
@@ -52,16 +52,35 @@ def test_objects_cross_as_opaque_stand_ins():
     assert isinstance(back, Opaque) and back.type_name == "Thing" and back != 1
 
 
-def _array(dtype, shape, raw):
-    return json.dumps({"a": [dtype, shape, base64.b64encode(raw).decode()]}).encode()
+def _frame(text: bytes, raw: bytes = b"") -> bytes:
+    """A message as the codec lays it out: JSON length, JSON, raw array bytes."""
+    return struct.pack(">I", len(text)) + text + raw
+
+
+def _array(dtype, shape, raw, start=0):
+    return _frame(json.dumps({"a": [dtype, shape, start]}).encode(), raw)
 
 
 @pytest.mark.parametrize("payload", [
-    b"not json", b"\xff\xfe", b'{"x": 1}', b'{"t": 1}', b'{"o": [1, 2]}',
+    b"", b"\0\0", b"\0\0\0\x09[1]", _frame(b"not json"), _frame(b"\xff\xfe"), _frame(b'{"x": 1}'),
+    _frame(b'{"t": 1}'), _frame(b'{"o": [1, 2]}'),
     _array("|O", [1], b"\0" * 8), _array("<U3", [1], b"\0" * 12), _array("<f8", [2], b"\0" * 8),
-    _array("<f8", [-1], b""), _array("<f8", [1], b"not base64!"), _array("float64", [1], b"\0" * 8),
-    b"[" * 5000 + b"]" * 5000, b"1" * 5000,
+    _array("<f8", [-1], b""), _array("<f8", [1], b"\0" * 8, start=1), _array("<f8", [1], b"\0" * 8, start=-8),
+    _array("<f8", [1], b"\0" * 8, start=1.0), _array("<f8", [1], b"\0" * 8, start="0"),
+    _array("float64", [1], b"\0" * 8), _array("<f8", [2**40, 2**40], b""),
+    _frame(b"[" * 5000 + b"]" * 5000), _frame(b"1" * 5000),
 ])
 def test_malformed_payloads_are_rejected(payload):
     with pytest.raises(CodecError):
         decode(payload)
+
+
+def test_arrays_take_their_own_bytes_of_the_raw_part():
+    a, b = np.arange(3.0), np.arange(4, dtype=np.int16)
+    back = decode(encode({"x": [a, (b, a)]}))
+    np.testing.assert_array_equal(back["x"][0], a)
+    np.testing.assert_array_equal(back["x"][1][0], b)
+    np.testing.assert_array_equal(back["x"][1][1], a)
+    two = _frame(json.dumps([{"a": ["<f8", [1], 8]}, {"a": ["<f8", [1], 0]}]).encode(),
+                 struct.pack("<dd", 1.0, 2.0))
+    assert [float(x[0]) for x in decode(two)] == [2.0, 1.0]

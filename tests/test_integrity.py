@@ -384,7 +384,8 @@ def test_huge_learner_text_is_capped_in_every_record(ws, tmp_path):
 def test_a_frame_of_tiny_objects_is_refused_before_it_is_parsed():
     import tracemalloc
 
-    frame = b"[" + b"{}," * (5 * codec.MAX_ITEMS // 2) + b"{}]"
+    text = b"[" + b"{}," * (5 * codec.MAX_ITEMS // 2) + b"{}]"
+    frame = len(text).to_bytes(4, "big") + text
     assert len(frame) < codec.MAX_MESSAGE_BYTES
     tracemalloc.start()
     with pytest.raises(codec.CodecError, match="more than"):

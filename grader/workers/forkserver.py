@@ -6,8 +6,12 @@ it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
 with SCM_RIGHTS):
 
-- ``spawn`` (with the worker's channel): fork a worker, isolate it
-  (:mod:`grader.workers.sandbox`), reply with its pid and a pidfd;
+- ``spawn``: hand over a worker for a submission: reply with its pid, its
+  channel and a pidfd. The worker was forked ahead of need, after the
+  previous ``spawn`` was answered (a *spare*: it has its namespaces and
+  waits, knowing nothing), so a submission does not wait for the fork; it
+  now gets its submission's path and limits, isolates itself
+  (:mod:`grader.workers.sandbox`) and imports the learner module;
 - ``status``: reap a worker and say how it ended;
 - ``forget``: reap a worker later, nobody needs to know how it ended;
 - ``clone`` (with a new control socket): fork another fork server.
@@ -25,7 +29,7 @@ import sys
 
 from . import cgroups, sandbox, worker
 from . import limits as limits_mod
-from .channel import Channel
+from .channel import Channel, ChannelClosed
 from .ending import kill_forked, kill_group
 from .worker import minimal_environment
 
@@ -67,6 +71,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
     live: set[int] = set()
     clones: set[int] = set()
     forgotten: set[int] = set()
+    spare = None  # (pid, channel fd) of a worker forked ahead of need
     try:
         while True:
             message, fds, _, _ = socket.recv_fds(ctrl, 65536, 1)
@@ -78,20 +83,24 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 if clone == 0:
                     ctrl.close()
                     ctrl = socket.socket(fileno=fds[0])
-                    live, clones, forgotten = set(), set(), set()
+                    if spare is not None:  # the parent's worker, not this clone's
+                        os.close(spare[1])
+                    live, clones, forgotten, spare = set(), set(), set(), None
                     sandbox.enter_server(plan, network=False)  # a group of its own, for its own job
                     continue
                 clones.add(clone)
                 os.close(fds[0])
                 ctrl.send(b"{}")
             elif request["op"] == "spawn":
-                pid = _fork_worker(plan, fds[0], request)
+                pid, channel = spare or _fork_worker(plan)
+                spare = None
                 live.add(pid)
-                os.close(fds[0])
-                pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
-                socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], pidfds)
-                for fd in pidfds:
+                assigned = _assign(channel, request)
+                pidfds = [os.pidfd_open(pid)] if assigned and hasattr(os, "pidfd_open") else []
+                socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], [channel, *pidfds])
+                for fd in (channel, *pidfds):
                     os.close(fd)
+                spare = _fork_worker(plan)  # for the next submission, while this one is graded
             elif request["op"] == "forget":
                 live.discard(request["pid"])
                 forgotten.add(request["pid"])
@@ -108,28 +117,50 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 cgroups.remove(clone)
             _reap_ended(forgotten)
     finally:
-        for pid in live | forgotten:
+        for pid in live | forgotten | ({spare[0]} if spare else set()):
             kill_group(pid)
             kill_forked(pid, None)
 
 
+def _assign(channel: int, request: dict) -> bool:
+    """Tell a waiting worker its submission; False if it is gone (the caller then sees it ended)."""
+    try:
+        Channel(channel, channel).send({"path": request["path"], "module": request["module"],
+                                        "limits": request["limits"]})
+        return True
+    except (ChannelClosed, OSError):
+        return False
 
-def _fork_worker(plan, fd: int, request: dict) -> int:
+
+def _fork_worker(plan) -> tuple:
+    """Fork a worker that prepares what does not depend on a submission, then waits for one.
+
+    Returns ``(pid, channel)``: the fork server's end of the worker's channel.
+    """
+    ours, theirs = socket.socketpair()
     pid = sandbox.fork(plan)
     if pid:
-        return pid
+        theirs.close()
+        return pid, ours.detach()
     try:
         os.setsid()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.dup2(fd, 3)
-        os.closerange(4, _max_fd())
+        os.dup2(theirs.fileno(), 3)
+        os.closerange(4, _max_fd())  # the fork server's end and control socket too
         devnull = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(devnull, std)
         os.close(devnull)
         minimal_environment()
+        sandbox.prepare(plan)
+        worker.warm()
+        channel = Channel(3, 3)
+        try:
+            request = channel.recv()
+        except ChannelClosed:
+            return
         path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]))
-        worker.serve(Channel(3, 3), path, request["module"], after_call)
+        worker.serve(channel, path, request["module"], after_call)
     finally:
         os._exit(0)
 

@@ -224,13 +224,12 @@ class ForkServer(Launcher):
 
     def start(self, path: str, module_name: str, limits: Limits) -> Worker:
         self.ensure_started()
-        ours, theirs = socket.socketpair()
         request = {"op": "spawn", "path": path, "module": module_name, "limits": limits.to_dict()}
         with self._lock:
-            socket.send_fds(self._ctrl, [json.dumps(request).encode()], [theirs.fileno()])
-            theirs.close()
-            reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 1)
-        return ForkedWorker(self, json.loads(reply)["pid"], fds[0] if fds else None, ours.detach())
+            self._ctrl.send(json.dumps(request).encode())
+            reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
+        channel, *pidfd = fds
+        return ForkedWorker(self, json.loads(reply)["pid"], pidfd[0] if pidfd else None, channel)
 
     def send(self, message: dict) -> None:
         """A request the fork server does not answer."""

@@ -171,8 +171,25 @@ def fork(plan: Plan) -> int:
     return pid
 
 
+def prepare(plan: Plan) -> None:
+    """In a forked worker that does not know its submission yet: the layers that do not depend on it.
+
+    The worker's own namespaces (mount, IPC and, without seccomp, network),
+    its mounts made private. Nothing is covered yet: the submission's staged
+    folder may lie under any of the covered folders (``TMPDIR=/dev/shm``), and
+    is read first. The fork server forks a worker ahead of need
+    (:mod:`grader.workers.forkserver`) and runs this before the worker waits,
+    so a submission does not wait for the fork and the namespaces.
+    """
+    if not plan.namespaces:
+        return
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | (0 if _shared_network(plan) else linux.CLONE_NEWNET))
+    linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
+
+
 def isolate(plan: Plan, learner_path: str, limits: Limits):
-    """In the forked worker: apply every layer of ``plan`` (fd 3 is the channel).
+    """In the forked worker, after :func:`prepare`: apply the rest of ``plan`` (fd 3 is the channel).
 
     Returns ``(path, after_call)``: the learner file to import and a function
     to run after each call.
@@ -180,10 +197,7 @@ def isolate(plan: Plan, learner_path: str, limits: Limits):
     if not plan.namespaces:
         return _landlock_only(plan, learner_path, limits)
     files = staging.read_all(Path(learner_path).parent)
-    host_pid = int(os.readlink("/proc/self"))  # the host's procfs: the pid outside the namespace
-    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | (0 if _shared_network(plan) else linux.CLONE_NEWNET))
-    uid = UID_BASE + host_pid
+    uid = UID_BASE + int(os.readlink("/proc/self"))  # the host's procfs: the pid outside the namespace
     _private_files(plan, files, uid)
     _drop_user(uid)
     apply_limits(limits, own_uid=True)
@@ -253,7 +267,6 @@ def _landlock_only(plan: Plan, learner_path: str, limits: Limits):
 
 
 def _private_files(plan: Plan, files: dict, uid: int) -> None:
-    linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
     for folder, keep in _blocked_folders(plan).items():
         _cover(folder, keep, size="1m")
     for folder in PRIVATE_FOLDERS:

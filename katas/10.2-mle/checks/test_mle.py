@@ -68,6 +68,7 @@ def _fit_data_sets(rng):
     return [_linear_data(rng), _realistic_linear_data(rng)]
 
 
+@memo
 def _least_squares(X, y):
     m, b = np.polyfit(X, y, 1)
     return float(m), float(b), float(np.sqrt(np.mean((y - m * X - b) ** 2)))
@@ -185,17 +186,23 @@ def test_binomial_mle_maximises_likelihood(learner, rng):
     n = int(rng.integers(20, 400))
     heads = int(rng.integers(1, n))
     p_hat = number(learner.binomial_mle(heads, n))
-    best = optimize.minimize_scalar(lambda p: -stats.binom.logpmf(heads, n, p),
-                                    bounds=(1e-12, 1 - 1e-12), method="bounded",
-                                    options={"xatol": 1e-12})
-    # Judged on the lesson's log-likelihood, without the binomial coefficient (a constant in p).
-    grid = np.linspace(0.001, 0.999, 999)
-    on_grid = _binomial_ll(grid, heads, n)
+    best, grid, on_grid = _binomial_best(heads, n)
     reached = float(_binomial_ll(p_hat, heads, n)) if 0 <= p_hat <= 1 else -np.inf
     if reached < on_grid.max() - 1e-9 * max(1.0, abs(on_grid.max())):
         raise CheckFailure(f"{fmt(p_hat)}, but p = {fmt(grid[on_grid.argmax()])} has a higher "
                            f"log-likelihood ({fmt(on_grid.max())} > {fmt(reached)})")
-    close(p_hat, best.x, rtol=1e-6, what="p")
+    close(p_hat, best, rtol=1e-6, what="p")
+
+
+@memo
+def _binomial_best(heads, n):
+    """The p maximising scipy's binomial likelihood, and the lesson's log-likelihood on a grid of p
+    (without the binomial coefficient, a constant in p)."""
+    best = optimize.minimize_scalar(lambda p: -stats.binom.logpmf(heads, n, p),
+                                    bounds=(1e-12, 1 - 1e-12), method="bounded",
+                                    options={"xatol": 1e-12})
+    grid = np.linspace(0.001, 0.999, 999)
+    return float(best.x), grid, _binomial_ll(grid, heads, n)
 
 
 def test_binomial_mle_rejects_bad_counts(learner, rng):
@@ -288,7 +295,7 @@ def test_gaussian_mle_sigma_divides_by_n(learner, rng):
 
 def test_gaussian_mle_agrees_with_scipy(learner, rng):
     data = rng.normal(*_gaussian_params(rng), int(rng.integers(20, 300)))
-    mu, sigma = stats.norm.fit(data)
+    mu, sigma = _norm_fit(data)
     got = numbers(learner.gaussian_mle(data), ("mu", "sigma"))
     close_values(got, (mu, sigma), ("mu", "sigma"), rtol=RTOL, n=data.size)
 
@@ -300,18 +307,24 @@ def test_gaussian_mle_rejects_empty_data(learner, rng):
     raises(ValueError, "there is no data to estimate from", learner.gaussian_mle, np.array([]))
 
 
+_norm_fit = memo(stats.norm.fit)
+
+
 # --- gaussian_log_likelihood ----------------------------------------------------
 
+@memo
 def _gaussian_ll(mu, sigma, data):
     return float(stats.norm.logpdf(data, mu, sigma).sum())
 
 
+@memo
 def _gaussian_tolerance(mu, sigma, data):
     z = (data - mu) / sigma
     return RTOL * float(np.sum(np.abs(stats.norm.logpdf(data, mu, sigma))
                                + np.abs(z) * (np.abs(data) + abs(mu)) / sigma))
 
 
+@memo
 def _gaussian_mistakes(mu, sigma, data):
     """What classic mistakes compute, for naming them in a failure."""
     return {"the log-likelihood with σ in place of σ², in both of its places (σ not squared)":
@@ -371,11 +384,13 @@ def test_gaussian_log_likelihood_peaks_at_mle(learner, rng):
 
 # --- linear_regression_nll ------------------------------------------------------
 
+@memo
 def _linear_nll(params, X, y):
     m, b, log_sigma = params
     return float(-stats.norm.logpdf(y, m * X + b, math.exp(log_sigma)).sum())
 
 
+@memo
 def _linear_tolerance(params, X, y):
     m, b, log_sigma = params
     sigma = math.exp(log_sigma)
@@ -489,17 +504,20 @@ def test_fit_linear_regression_reaches_maximum_likelihood(learner, rng):
 
 # --- logistic_nll ---------------------------------------------------------------
 
+@memo
 def _logistic_reference(w, b, X, y):
     z = w * X + b
     return float(-np.sum(y * special.log_expit(z) + (1 - y) * special.log_expit(-z)))
 
 
+@memo
 def _logistic_tolerance(w, b, X, y):
     z = w * X + b
     terms = np.logaddexp(0.0, z) - y * z
     return RTOL * float(np.sum(np.abs(terms) + np.abs(special.expit(z) - y) * (np.abs(w * X) + abs(b))))
 
 
+@memo
 def _logistic_mistakes(w, b, X, y):
     return {"the NLL with b = 0 (the bias is left out)": _logistic_reference(w, 0.0, X, y),
             "the NLL with w and b swapped": _logistic_reference(b, w, X, y)}
