@@ -143,6 +143,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
             progress.finish()
             run.graded = len(pending)
     finally:
+        journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
     order = [(sub.student, _identity(sub)) for sub in sorted(found, key=lambda s: s.student)]
     del found

@@ -17,6 +17,13 @@ def test_plain_values_round_trip(value):
     assert decode(encode(value)) == value
 
 
+def test_dicts_that_look_like_tagged_forms_round_trip_as_dicts():
+    for value in ({"t": [1, 2]}, {"a": 1}, {"o": ["x", "y"]}, {"d": []}, {"t": 1, "x": 2}, {}):
+        back = decode(encode(value))
+        assert back == value and type(back) is dict
+    assert decode(_frame(b'{"x": 1, "y": [2.5]}')) == {"x": 1, "y": [2.5]}
+
+
 def test_nan_round_trips():
     assert np.isnan(decode(encode(float("nan"))))
 
@@ -62,8 +69,8 @@ def _array(dtype, shape, raw, start=0):
 
 
 @pytest.mark.parametrize("payload", [
-    b"", b"\0\0", b"\0\0\0\x09[1]", _frame(b"not json"), _frame(b"\xff\xfe"), _frame(b'{"x": 1}'),
-    _frame(b'{"t": 1}'), _frame(b'{"o": [1, 2]}'),
+    b"", b"\0\0", b"\0\0\0\x09[1]", _frame(b"not json"), _frame(b"\xff\xfe"), _frame(b'{"d": [1]}'),
+    _frame(b'{"t": 1}'), _frame(b'{"a": 1}'), _frame(b'{"d": [["x"]]}'), _frame(b'{"o": [1, 2]}'),
     _array("|O", [1], b"\0" * 8), _array("<U3", [1], b"\0" * 12), _array("<f8", [2], b"\0" * 8),
     _array("<f8", [-1], b""), _array("<f8", [1], b"\0" * 8, start=1), _array("<f8", [1], b"\0" * 8, start=-8),
     _array("<f8", [1], b"\0" * 8, start=1.0), _array("<f8", [1], b"\0" * 8, start="0"),

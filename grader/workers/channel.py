@@ -29,12 +29,13 @@ class ChannelTimeout(Exception):
 class Channel:
     """One side of a connection: ``send`` values, ``recv`` values."""
 
+    READ_SIZE = 1 << 16
+    """Bytes asked for per read: a call's whole message usually arrives in one."""
+
     def __init__(self, read_fd: int, write_fd: int):
         self.read_fd = read_fd
         self.write_fd = write_fd
-        self._header = bytearray()
-        self._payload: bytearray | None = None
-        self._filled = 0
+        self._buffer = bytearray()
 
     def send(self, value) -> None:
         payload = encode(value)
@@ -53,28 +54,22 @@ class Channel:
         """Return the next value, waiting at most ``timeout`` seconds.
 
         A timeout keeps what was read so far: the next ``recv`` resumes the
-        same message. The payload is read into one buffer of its final size.
+        same message.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self._payload is None:
-            self._header += self._read(_HEADER.size - len(self._header), deadline)
-            if len(self._header) == _HEADER.size:
-                (length,) = _HEADER.unpack(self._header)
+        length = None
+        while True:
+            if length is None and len(self._buffer) >= _HEADER.size:
+                (length,) = _HEADER.unpack_from(self._buffer)
                 if length > MAX_MESSAGE_BYTES:
                     raise ChannelClosed(f"message of {length} bytes exceeds the cap")
-                self._payload, self._filled = bytearray(length), 0
-        view = memoryview(self._payload)
-        while self._filled < len(self._payload):
-            self._wait_readable(deadline)
-            try:
-                count = _read_into(self.read_fd, view[self._filled:])
-            except OSError as exc:
-                raise ChannelClosed(str(exc)) from None
-            if not count:
-                raise ChannelClosed("end of stream")
-            self._filled += count
-        payload, self._payload, self._header = bytes(self._payload), None, bytearray()
-        view.release()
+            if length is not None and len(self._buffer) >= _HEADER.size + length:
+                break
+            missing = 0 if length is None else _HEADER.size + length - len(self._buffer)
+            self._buffer += self._read(max(self.READ_SIZE, missing), deadline)
+        end = _HEADER.size + length
+        payload = bytes(self._buffer[_HEADER.size:end])
+        del self._buffer[:end]
         try:
             return decode(payload)
         except ValueError as exc:
@@ -111,11 +106,3 @@ class Channel:
                 continue
             if ready:
                 return
-
-
-def _read_into(fd: int, view: memoryview) -> int:
-    if hasattr(os, "readv"):
-        return os.readv(fd, [view])
-    chunk = os.read(fd, len(view))  # Windows has no readv
-    view[:len(chunk)] = chunk
-    return len(chunk)

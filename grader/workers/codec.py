@@ -12,7 +12,8 @@ not know into an error rather than an object.
 Tagged forms (a dict with exactly one of these keys):
 
 - ``{"t": [...]}``  a tuple
-- ``{"d": [[key, value], ...]}``  a dict with string keys
+- ``{"d": [[key, value], ...]}``  a dict with string keys whose only key is
+  one of these tags (any other dict with string keys is a JSON object)
 - ``{"a": [dtype, shape, start]}``  a NumPy array (C order, any numeric dtype)
   whose ``size * itemsize`` bytes begin ``start`` bytes into the raw part
 - ``{"o": [type_name, repr_text]}``  an object that is not plain data; it
@@ -39,6 +40,8 @@ REPR_CHARS = 200
 
 _DTYPE_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 _LENGTH = struct.Struct(">I")
+_TAGS = frozenset("tdao")
+_SMALL_INT = 10 ** 18  # far below MAX_INT_DIGITS: sent as it is
 
 
 class CodecError(ValueError):
@@ -104,10 +107,22 @@ def decode(data: bytes):
 def _to_plain(value, depth, arrays):
     if depth > MAX_DEPTH:
         return _opaque(value, "nested too deeply")
-    # Exact type checks: a subclass of float or list may carry rigged methods,
-    # so it is converted through the base type's own behaviour.
-    if value is None or type(value) in (bool, str):
+    # Exact types first (the common case, and the fast one); a subclass of
+    # float or list may carry rigged methods, so it is converted below
+    # through the base type's own behaviour.
+    kind = type(value)
+    if kind is float or kind is str or kind is bool or value is None:
         return value
+    if kind is int:
+        return value if -_SMALL_INT < value < _SMALL_INT else _plain_int(value)
+    if kind is list:
+        return [_to_plain(v, depth + 1, arrays) for v in value]
+    if kind is tuple:
+        return {"t": [_to_plain(v, depth + 1, arrays) for v in value]}
+    if kind is dict and all(type(k) is str for k in value):
+        return _plain_dict(value, depth, arrays)
+    if kind is np.ndarray:
+        return _plain_array(value, arrays)
     if isinstance(value, int):
         return _plain_int(value)
     if isinstance(value, float):
@@ -121,8 +136,15 @@ def _to_plain(value, depth, arrays):
     if isinstance(value, list):
         return [_to_plain(v, depth + 1, arrays) for v in list.__iter__(value)]
     if isinstance(value, dict) and all(type(k) is str for k in dict.keys(value)):
-        return {"d": [[k, _to_plain(v, depth + 1, arrays)] for k, v in dict.items(value)]}
+        return _plain_dict(dict(dict.items(value)), depth, arrays)
     return _opaque(value)
+
+
+def _plain_dict(value: dict, depth, arrays):
+    """A JSON object; a dict whose only key is a tag goes in the ``"d"`` form, so it cannot pass for one."""
+    if len(value) == 1 and next(iter(value)) in _TAGS:
+        return {"d": [[k, _to_plain(v, depth + 1, arrays)] for k, v in value.items()]}
+    return {k: _to_plain(v, depth + 1, arrays) for k, v in value.items()}
 
 
 def _plain_int(value):
@@ -155,27 +177,34 @@ def _from_plain(raw, depth, count, blob):
         raise CodecError(f"more than {MAX_ITEMS} items")
     if depth > MAX_DEPTH + 2:
         raise CodecError(f"nested deeper than {MAX_DEPTH}")
-    if raw is None or isinstance(raw, (bool, float)):
+    kind = type(raw)  # what json.loads builds: exact types only
+    if kind is float or kind is int or kind is bool or raw is None:
         return raw
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str):
+    if kind is str:
         if len(raw) > MAX_STR:
             raise CodecError(f"string of {len(raw)} characters exceeds the cap")
         return raw
-    if isinstance(raw, list):
+    if kind is list:
         return [_from_plain(v, depth + 1, count, blob) for v in raw]
-    if isinstance(raw, dict) and len(raw) == 1:
-        (tag, body), = raw.items()
-        if tag == "t" and isinstance(body, list):
-            return tuple(_from_plain(v, depth + 1, count, blob) for v in body)
-        if tag == "d" and isinstance(body, list):
-            return _decode_dict(body, depth, count, blob)
-        if tag == "a":
-            return _decode_array(body, blob)
-        if tag == "o" and _is_str_pair(body):
-            return Opaque(body[0][:REPR_CHARS], body[1][:REPR_CHARS])
-    raise CodecError(f"unexpected value of type {type(raw).__name__}")
+    if kind is dict:
+        if len(raw) == 1:
+            (tag, body), = raw.items()
+            if tag in _TAGS:
+                return _from_tagged(tag, body, depth, count, blob)
+        return {k: _from_plain(v, depth + 1, count, blob) for k, v in raw.items()}
+    raise CodecError(f"unexpected value of type {kind.__name__}")
+
+
+def _from_tagged(tag, body, depth, count, blob):
+    if tag == "t" and type(body) is list:
+        return tuple(_from_plain(v, depth + 1, count, blob) for v in body)
+    if tag == "d" and type(body) is list:
+        return _decode_dict(body, depth, count, blob)
+    if tag == "a":
+        return _decode_array(body, blob)
+    if tag == "o" and _is_str_pair(body):
+        return Opaque(body[0][:REPR_CHARS], body[1][:REPR_CHARS])
+    raise CodecError(f"malformed {tag!r} value")
 
 
 def _decode_dict(body, depth, count, blob):

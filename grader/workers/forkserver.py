@@ -6,11 +6,13 @@ it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
 with SCM_RIGHTS):
 
-- ``spawn``: hand over a worker for a submission: reply with its pid, its
-  channel and a pidfd. The worker was forked ahead of need, after the
-  previous ``spawn`` was answered (a *spare*: it has its namespaces and
-  waits, knowing nothing), so a submission does not wait for the fork; it
-  now gets its submission's path and limits, isolates itself
+- ``spawn``: hand over a worker: reply with its pid and whether it takes its
+  submission's files as bytes, with its channel and a pidfd. The worker was
+  forked ahead of need, after the previous ``spawn`` was answered (a
+  *spare*: namespaces, private folders and seccomp in place, waiting and
+  knowing nothing), so a submission does not wait for the fork. On its
+  channel it then gets its submission from the trusted side (learner path,
+  module, limits, files), finishes isolating itself
   (:mod:`grader.workers.sandbox`) and imports the learner module;
 - ``status``: reap a worker and say how it ended;
 - ``forget``: reap a worker later, nobody needs to know how it ended;
@@ -95,9 +97,9 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 pid, channel = spare or _fork_worker(plan)
                 spare = None
                 live.add(pid)
-                assigned = _assign(channel, request)
-                pidfds = [os.pidfd_open(pid)] if assigned and hasattr(os, "pidfd_open") else []
-                socket.send_fds(ctrl, [json.dumps({"pid": pid}).encode()], [channel, *pidfds])
+                pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
+                reply = {"pid": pid, "files": sandbox.wants_files(plan)}
+                socket.send_fds(ctrl, [json.dumps(reply).encode()], [channel, *pidfds])
                 for fd in (channel, *pidfds):
                     os.close(fd)
                 spare = _fork_worker(plan)  # for the next submission, while this one is graded
@@ -120,16 +122,6 @@ def _zygote_loop(ctrl: socket.socket) -> None:
         for pid in live | forgotten | ({spare[0]} if spare else set()):
             kill_group(pid)
             kill_forked(pid, None)
-
-
-def _assign(channel: int, request: dict) -> bool:
-    """Tell a waiting worker its submission; False if it is gone (the caller then sees it ended)."""
-    try:
-        Channel(channel, channel).send({"path": request["path"], "module": request["module"],
-                                        "limits": request["limits"]})
-        return True
-    except (ChannelClosed, OSError):
-        return False
 
 
 def _fork_worker(plan) -> tuple:
@@ -159,7 +151,12 @@ def _fork_worker(plan) -> tuple:
             request = channel.recv()
         except ChannelClosed:
             return
-        path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]))
+        if request.get("problem"):
+            worker.refuse(channel, request["problem"])
+            return
+        files = {name: bytes(data) for name, data in (request.get("files") or {}).items()}
+        path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]),
+                                           files)
         worker.serve(channel, path, request["module"], after_call)
     finally:
         os._exit(0)

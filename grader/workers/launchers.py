@@ -27,7 +27,11 @@ import socket
 import subprocess
 import threading
 from abc import ABC, abstractmethod
+from pathlib import Path
 
+import numpy as np
+
+from .. import staging
 from ..settings import setting, worker_environment
 from . import cgroups, start
 from .channel import Channel
@@ -224,12 +228,24 @@ class ForkServer(Launcher):
 
     def start(self, path: str, module_name: str, limits: Limits) -> Worker:
         self.ensure_started()
-        request = {"op": "spawn", "path": path, "module": module_name, "limits": limits.to_dict()}
         with self._lock:
-            self._ctrl.send(json.dumps(request).encode())
+            self._ctrl.send(json.dumps({"op": "spawn"}).encode())
             reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
+        reply = json.loads(reply)
         channel, *pidfd = fds
-        return ForkedWorker(self, json.loads(reply)["pid"], pidfd[0] if pidfd else None, channel)
+        worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel)
+        submission = {"path": path, "module": module_name, "limits": limits.to_dict()}
+        if reply.get("files"):  # the worker has a private copy, written from these bytes
+            try:
+                submission["files"] = {name: np.frombuffer(data, dtype=np.uint8)
+                                       for name, data in staging.read_all(Path(path).parent).items()}
+            except (staging.SubmissionError, OSError) as exc:
+                submission["problem"] = f"cannot read the submission: {exc}"
+        try:
+            worker.channel.send(submission)
+        except ChannelClosed:
+            pass  # the worker is gone; waiting for its first answer says how it ended
+        return worker
 
     def send(self, message: dict) -> None:
         """A request the fork server does not answer."""

@@ -36,7 +36,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import staging
 from ..settings import SettingError, setting
 from . import cgroups, landlock, seccomp
 from . import syscalls as linux
@@ -172,37 +171,71 @@ def fork(plan: Plan) -> int:
 
 
 def prepare(plan: Plan) -> None:
-    """In a forked worker that does not know its submission yet: the layers that do not depend on it.
+    """In a forked worker that does not know its submission yet: every layer that does not depend on it.
 
-    The worker's own namespaces (mount, IPC and, without seccomp, network),
-    its mounts made private. Nothing is covered yet: the submission's staged
-    folder may lie under any of the covered folders (``TMPDIR=/dev/shm``), and
-    is read first. The fork server forks a worker ahead of need
-    (:mod:`grader.workers.forkserver`) and runs this before the worker waits,
-    so a submission does not wait for the fork and the namespaces.
+    The worker's own namespaces (mount, IPC and, without seccomp, network);
+    ``/run``, ``/var/run``, ``/dev/shm`` and the folders an unprivileged user
+    cannot enter covered; a private tmpfs over ``/tmp`` with an empty
+    submission folder and the worker's scratch folder; the seccomp filter.
+    The fork server forks each worker ahead of need
+    (:mod:`grader.workers.forkserver`), which runs this before it waits, so
+    a submission waits for none of it. The submission's files then arrive
+    as bytes on the channel (:func:`isolate`): nothing of the host's files
+    is read after this.
     """
     if not plan.namespaces:
         return
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC | (0 if _shared_network(plan) else linux.CLONE_NEWNET))
     linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    for folder, keep in _blocked_folders(plan).items():
+        _cover(folder, keep, size="1m")
+    for folder in PRIVATE_FOLDERS:
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            _cover(folder, [], size="1m")
+    _cover(SCRATCH_MOUNT, _outermost([r for r in plan.read_roots if _under(r, SCRATCH_MOUNT)]),
+           size=f"{SCRATCH_MB}m")
+    os.mkdir(SUBMISSION, 0o755)
+    os.mkdir(SCRATCH, 0o700)
+    uid = _worker_uid()
+    os.chown(SCRATCH, uid, uid)
+    if plan.seccomp:
+        seccomp.install()
 
 
-def isolate(plan: Plan, learner_path: str, limits: Limits):
+def wants_files(plan: Plan) -> bool:
+    """Whether a worker takes its submission's files as bytes (namespaces) or reads them where they are."""
+    return plan.namespaces
+
+
+def isolate(plan: Plan, learner_path: str, limits: Limits, files: dict | None = None):
     """In the forked worker, after :func:`prepare`: apply the rest of ``plan`` (fd 3 is the channel).
 
-    Returns ``(path, after_call)``: the learner file to import and a function
-    to run after each call.
+    ``files``: ``{relative path: bytes}`` of the submission whose learner file
+    is ``learner_path`` (with namespaces, see :func:`wants_files`). Returns
+    ``(path, after_call)``: the learner file to import and a function to run
+    after each call.
     """
     if not plan.namespaces:
         return _landlock_only(plan, learner_path, limits)
-    files = staging.read_all(Path(learner_path).parent)
-    uid = UID_BASE + int(os.readlink("/proc/self"))  # the host's procfs: the pid outside the namespace
-    _private_files(plan, files, uid)
+    for name, data in (files or {}).items():
+        target = os.path.join(SUBMISSION, *name.split("/"))
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data)
+    os.chdir(SCRATCH)
+    os.environ.update(HOME=SCRATCH, TMPDIR=SCRATCH)
+    uid = _worker_uid()
     _drop_user(uid)
     apply_limits(limits, own_uid=True)
-    _restrict(plan, SUBMISSION, SCRATCH)
+    if plan.landlock_abi:
+        landlock.restrict([*plan.read_roots, *SYSTEM_READ, SUBMISSION], [SCRATCH], plan.landlock_abi)
     return os.path.join(SUBMISSION, os.path.basename(learner_path)), kill_strays
+
+
+def _worker_uid() -> int:
+    """This worker's own uid; the host's procfs (not remounted) gives the pid outside the namespace."""
+    return UID_BASE + int(os.readlink("/proc/self"))
 
 
 def _shared_network(plan: Plan) -> bool:
@@ -264,26 +297,6 @@ def _landlock_only(plan: Plan, learner_path: str, limits: Limits):
     apply_limits(limits)
     _restrict(plan, os.path.dirname(os.path.abspath(learner_path)), scratch)
     return learner_path, None
-
-
-def _private_files(plan: Plan, files: dict, uid: int) -> None:
-    for folder, keep in _blocked_folders(plan).items():
-        _cover(folder, keep, size="1m")
-    for folder in PRIVATE_FOLDERS:
-        if os.path.isdir(folder) and not os.path.islink(folder):
-            _cover(folder, [], size="1m")
-    _cover(SCRATCH_MOUNT, _outermost([r for r in plan.read_roots if _under(r, SCRATCH_MOUNT)]),
-           size=f"{SCRATCH_MB}m")
-    os.mkdir(SUBMISSION, 0o755)
-    for name, data in files.items():
-        target = os.path.join(SUBMISSION, *name.split("/"))
-        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
-        with open(target, "wb") as handle:
-            handle.write(data)
-    os.mkdir(SCRATCH, 0o700)
-    os.chown(SCRATCH, uid, uid)
-    os.chdir(SCRATCH)
-    os.environ.update(HOME=SCRATCH, TMPDIR=SCRATCH)
 
 
 def _blocked_folders(plan: Plan) -> dict:

@@ -9,7 +9,9 @@ different call and still works (``multiprocessing`` uses it). System calls
 made through another architecture's entry (32-bit calls on x86-64) fail too,
 so the filter cannot be stepped around.
 
-Installed last, after Landlock (which sets ``no_new_privs``); needs no root.
+Sets ``no_new_privs`` and needs no root. A worker with namespaces installs it
+before it waits for its submission (:func:`grader.workers.sandbox.prepare`),
+one without installs it last, after Landlock.
 """
 
 from __future__ import annotations

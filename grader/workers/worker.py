@@ -19,7 +19,6 @@ import importlib.util
 import io
 import os
 import sys
-import traceback
 
 from .channel import Channel, ChannelClosed
 from ..results import CappedText
@@ -57,6 +56,12 @@ def serve(channel: Channel, path: str, module_name: str, after_call=None) -> Non
         _reply(channel, answer)
         if "exited" in answer:
             return
+
+
+def refuse(channel: Channel, problem: str) -> None:
+    """Answer the import with ``problem`` instead of importing anything."""
+    _reply(channel, {"raised": {"type": "OSError", "bases": ["OSError", "Exception"], "message": problem[:1000],
+                                "line": None}, "out": ""})
 
 
 def warm() -> None:
@@ -133,12 +138,22 @@ def _describe(exc: BaseException, path: str) -> dict:
 
 
 def _learner_line(exc: BaseException, path: str):
-    """The last line of the learner's file in the traceback, if any."""
+    """The last line of the learner's file in the traceback, if any.
+
+    Walks the frames without reading any source (``traceback.extract_tb``
+    reads every file it meets: a tenth of a millisecond per exception).
+    """
     line = None
     try:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if os.path.abspath(frame.filename) == os.path.abspath(path):
-                line = frame.lineno
+        target, seen = os.path.abspath(path), {}
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name not in seen:
+                seen[name] = os.path.abspath(name) == target
+            if seen[name]:
+                line = tb.tb_lineno
+            tb = tb.tb_next
     except BaseException:  # noqa: BLE001
         pass
     return line
