@@ -1,5 +1,6 @@
 """The worker boundary: data crossing, exceptions, deadlines, crashes, replacement."""
 
+import sys
 import textwrap
 import time
 import uuid
@@ -161,3 +162,72 @@ def test_import_failures_are_reported(launcher, tmp_path, source, message):
     with pytest.raises(ImportFailed) as caught:
         session.open()
     assert str(caught.value).startswith(message)
+
+
+def test_a_submissions_files_arrive_whole_in_the_worker(launcher, tmp_path):
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("")
+    (tmp_path / "helpers" / "maths.py").write_text("def twice(x):\n    return 2 * x\n")
+    (tmp_path / "data.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "learner.py").write_text(textwrap.dedent('''
+        import os
+        from helpers.maths import twice
+        HERE = os.path.dirname(os.path.abspath(__file__))
+        def read():
+            with open(os.path.join(HERE, "data.bin"), "rb") as handle:
+                data = handle.read()
+            return len(data), sum(data), twice(21)
+    '''))
+    session = LearnerSession(launcher, str(tmp_path / "learner.py"), "learner", time_limit=5, import_time_limit=10)
+    session.open()
+    try:
+        assert session.call("read") == (1024, 4 * sum(range(256)), 42)
+    finally:
+        session.close()
+
+
+def test_a_folder_that_cannot_be_read_is_an_import_error(launcher, tmp_path):
+    (tmp_path / "learner.py").write_text("def f():\n    return 1\n")
+    (tmp_path / "huge.bin").write_bytes(b"\0" * (9 * 2**20))  # over the submission cap
+    session = LearnerSession(launcher, str(tmp_path / "learner.py"), "learner", time_limit=5, import_time_limit=10)
+    if launcher.mode != "fork" or not sandbox.wants_files(sandbox.probe()):
+        pytest.skip("only a worker with namespaces takes its files as bytes")
+    with pytest.raises(ImportFailed, match="cannot read the submission"):
+        session.open()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_worker_forked_ahead_ends_with_its_fork_server(tmp_path):
+    server = launch.ForkServer(("numpy",))
+    path = tmp_path / "learner.py"
+    path.write_text("def f():\n    return 1\n")
+    session = LearnerSession(server, str(path), "learner", time_limit=5, import_time_limit=10)
+    session.open()
+    session.close()
+    deadline = time.monotonic() + 10
+    children = []
+    while not children and time.monotonic() < deadline:  # the spare is forked after the hand-over
+        children = _children(server._proc.pid)
+        time.sleep(0.01)
+    assert children, "no worker was forked ahead"
+    server.stop()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _children(pid: int) -> list:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
