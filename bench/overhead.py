@@ -140,6 +140,12 @@ def main() -> None:
     print("  the strict view:")
     print(f"    {'the learner: import, calls (fresh fork)':<45} {1000 * imported:7.2f} ms, {1000 * called:.2f} ms")
     print(f"    {'all else: the grader overhead':<45} {1000 * (total / n - imported - called):7.2f} ms")
+    checks = len(kata.checks)
+    per_call = (parts[CALLS] / n - called) / len(one_submission)
+    per_check = parts["checks' own work and the rest"] / n / checks
+    fixed = total / n - imported - called - per_call * len(one_submission) - per_check * checks
+    print(f"  for an author's budget: {1e6 * per_call:.0f} µs per learner call, {1e6 * per_check:.0f} µs per check "
+          f"(its own work), {1000 * fixed:.2f} ms per submission besides (hand-over, sandbox, journal, staging)")
 
 
 if __name__ == "__main__":
