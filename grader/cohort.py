@@ -118,9 +118,9 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
     scratch = Path(tempfile.mkdtemp(prefix="kata-grade-"))
     try:
-        found = discover(submissions, kata.files[0], relative, scratch, run.layout)
-        pending = []
-        for sub in found:
+        pending, order = [], []
+        for sub in discover(submissions, kata.files[0], relative, scratch, run.layout):
+            order.append((sub.student, _identity(sub)))
             if not force and journal.lookup(sub.student, sub.digest, checks):
                 run.reused += 1
             elif sub.error:
@@ -145,8 +145,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     finally:
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    order = [(sub.student, _identity(sub)) for sub in sorted(found, key=lambda s: s.student)]
-    del found
+    order.sort(key=lambda row: row[0])
     run.rows = JournalRows(journal, order)
     return run
 

@@ -62,21 +62,20 @@ def safe_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path, layout: str | None = None) -> list:
-    """One :class:`Submission` per student, sorted by student key.
+def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path, layout: str | None = None):
+    """One :class:`Submission` per student, in order of student key, read one at a time.
 
     ``layout``: how the LMS named the download (:mod:`grader.layouts`);
     detected when not given. Nothing one entry holds can stop the others: any
     failure while reading, hashing or unpacking an entry becomes that
-    student's error, and the error names the student.
+    student's error, and the error names the student. A generator: a caller
+    that keeps only what it needs of each submission does not hold them all.
     """
-    found = []
     for entry in layouts.entries(folder, layout or layouts.detect(folder)):
         sub = read_entry(entry, learner_file, relative_path, scratch, folder)
         sub.student_id, sub.name = safe_name(entry.student_id), safe_name(entry.name)
         sub.late, sub.superseded = entry.late, list(entry.superseded)
-        found.append(sub)
-    return found
+        yield sub
 
 
 def read_entry(entry: layouts.Entry, learner_file: str, relative_path: str, scratch: Path,
