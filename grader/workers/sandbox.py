@@ -23,8 +23,10 @@ Layers, each used when this machine allows it (:func:`probe` finds out once):
   sockets beyond the worker's own processes;
 - **rlimits**: memory, CPU time, file size, open files, processes, core dumps.
 
-:func:`isolate` runs in the freshly forked worker before learner code exists; the worker is forked straight into a new PID namespace
-(:func:`fork`) as its PID 1, so ending it ends all it started.
+:func:`prepare` runs in a worker forked ahead of need, before it knows its
+submission, and :func:`isolate` once it does, before learner code exists;
+the worker is forked straight into a new PID namespace (:func:`fork`) as its
+PID 1, so ending it ends all it started.
 """
 
 from __future__ import annotations
@@ -180,8 +182,8 @@ def prepare(plan: Plan) -> None:
     The fork server forks each worker ahead of need
     (:mod:`grader.workers.forkserver`), which runs this before it waits, so
     a submission waits for none of it. The submission's files then arrive
-    as bytes on the channel (:func:`isolate`): nothing of the host's files
-    is read after this.
+    as bytes on the channel (:func:`isolate`): the worker never reads the
+    trusted side's staging folder, which this has covered.
     """
     if not plan.namespaces:
         return
