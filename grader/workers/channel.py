@@ -97,12 +97,14 @@ class Channel:
         if deadline is None or sys.platform == "win32":
             return  # Windows pipes cannot be selected; the caller enforces time there
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ChannelTimeout()
+            # Look at least once, even past the deadline: a caller that was itself kept
+            # off the CPU must still find an answer that arrived in time.
+            remaining = max(deadline - time.monotonic(), 0.0)
             try:
                 ready, _, _ = select.select([self.read_fd], [], [], remaining)
             except InterruptedError:
                 continue
             if ready:
                 return
+            if time.monotonic() >= deadline:
+                raise ChannelTimeout()
