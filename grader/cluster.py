@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from . import export, staging
 from .manifest import Kata, Manifest, load
-from .results import KataResult
+from .results import KataResult, error_result
 
 EXTRA = "kata[dask]"
 BATCH = 8
@@ -82,11 +82,18 @@ def grade_on_cluster(client, manifest: Manifest, kata: Kata, pending: list, seed
     [shared] = client.scatter([blob], broadcast=True, hash=False)
     by_student = {task["student"]: task for task in pending}
     batches = [pending[i:i + BATCH] for i in range(0, len(pending), BATCH)]
-    futures = [client.submit(grade_batch, shared, digest, kata.id, seed, [task_payload(t) for t in batch],
-                             pure=False, retries=2) for batch in batches]
+    futures = {client.submit(grade_batch, shared, digest, kata.id, seed, [task_payload(t) for t in batch],
+                             pure=False, retries=2): batch for batch in batches}
     done: set = set()
-    for future in as_completed(futures):
-        for item in future.result():
+    for future in as_completed(list(futures)):
+        try:
+            items = future.result()
+        except Exception as exc:  # noqa: BLE001 - the batch failed every retry: its students get error rows
+            error = f"internal grading error: the cluster could not grade this batch ({type(exc).__name__}: {exc})"
+            items = [{"student": task["student"], "result": error_result(kata.id, kata.max_score, error, seed,
+                                                                         retry=True).to_dict()}
+                     for task in futures[future]]
+        for item in items:
             student = item.get("student") if isinstance(item, dict) else None
             if student not in by_student or student in done:
                 continue  # not asked for, or already journaled (a retried batch)
@@ -122,17 +129,25 @@ def grade_batch(blob: bytes, digest: str, kata_id: str, seed: int, tasks: list) 
     records = []
     with _lock:  # one submission at a time per worker process: its fork server, its CPU
         for task in tasks:
-            with tempfile.TemporaryDirectory(prefix="kata-task-") as folder:
-                files = {}
-                for relative, data in task["files"].items():
-                    target = Path(folder).joinpath(*_safe_parts(relative))
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-                    files[relative] = target
-                path = Path(folder).joinpath(*_safe_parts(task["learner"]))
-                result = grader.grade(kata, path, seed, files=files)
+            try:
+                result = _grade_task(grader, kata, seed, task)
+            except Exception as exc:  # noqa: BLE001 - a fault costs only this submission's row
+                result = error_result(kata.id, kata.max_score, f"internal grading error: "
+                                      f"{type(exc).__name__}: {exc}", seed, retry=True)
             records.append({"student": task["student"], "result": result.to_dict()})
     return records
+
+
+def _grade_task(grader, kata, seed: int, task: dict):
+    with tempfile.TemporaryDirectory(prefix="kata-task-") as folder:
+        files = {}
+        for relative, data in task["files"].items():
+            target = Path(folder).joinpath(*_safe_parts(relative))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            files[relative] = target
+        path = Path(folder).joinpath(*_safe_parts(task["learner"]))
+        return grader.grade(kata, path, seed, files=files)
 
 
 def _safe_parts(relative: str) -> tuple:

@@ -171,7 +171,7 @@ def _grade_pending(manifest, kata, pending, seed, jobs, record, progress) -> Non
                 continue
             task, result, error = event
             record(task, KataResult.from_dict(result) if result is not None
-                   else error_result(kata.id, kata.max_score, error or "internal grading error", seed))
+                   else error_result(kata.id, kata.max_score, error or "internal grading error", seed, retry=True))
 
 
 def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None) -> None:

@@ -22,6 +22,7 @@ from .manifest import Kata, Manifest
 from .results import CheckResult, KataResult, Outcome, error_result
 from .runner import CheckSuite
 from .session import ImportFailed, LearnerSession
+from .workers.launchers import WorkerStartError
 
 
 def hide_from_other_processes() -> None:
@@ -133,6 +134,9 @@ class Grader:
             except ImportFailed as exc:
                 return error_result(kata.id, max_score, f"could not import {exc}", seed,
                                     session.take_output())
+            except WorkerStartError as exc:
+                return error_result(kata.id, max_score, f"kata could not start a worker: {exc}", seed,
+                                    retry=True)
             notes = _notebook_notes(session) if notebook else []
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit

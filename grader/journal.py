@@ -78,12 +78,14 @@ class Journal:
             self._torn = bool(last) and not last.endswith(b"\n")
 
     def lookup(self, student: str, digest: str, checks: str) -> bool:
-        """Whether the journaled result can stand: the submission and the checks are unchanged."""
+        """Whether the journaled result can stand: the submission and the checks are unchanged, and kata
+        itself did not keep it from being graded (:attr:`KataResult.kata_fault`)."""
         entry = self.entries.pop(student, None)
         if not entry or entry[1] != digest or entry[2] != checks:
             return False
         try:
-            self._read_at(entry[0])
+            if self._read_at(entry[0]).kata_fault:
+                return False
         except (KeyError, TypeError, ValueError, OSError):
             return False
         self.current[student] = entry[0]

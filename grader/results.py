@@ -128,11 +128,20 @@ class KataResult:
     """Seconds spent grading."""
     notes: list = field(default_factory=list)
     """What the learner should know about how their file was run (a notebook's skipped cells)."""
+    retry: bool = False
+    """kata itself, not the learner's code, kept the submission from being graded (the machine
+    refused a fork, a grading process died): ``kata grade`` grades it again on its next run."""
 
     def __post_init__(self) -> None:
         self.error = None if self.error is None else cap(self.error, MESSAGE_CAP)
         self.notes = [cap(note, MESSAGE_CAP) for note in self.notes[:100]]
         self.output = cap(self.output, OUTPUT_CAP + 100)
+
+    @property
+    def kata_fault(self) -> bool:
+        """Whether the grade says something about kata rather than the learner: graded again by
+        the next ``kata grade`` (also when a check ended in an internal error)."""
+        return self.retry or any(c.outcome == Outcome.INTERNAL for c in self.checks)
 
     @property
     def full_marks(self) -> bool:
@@ -143,14 +152,14 @@ class KataResult:
             "kata": self.kata, "score": self.score, "max_score": self.max_score,
             "status": self.status, "error": self.error, "seed": self.seed,
             "output": self.output, "duration": round(self.duration, 3), "notes": list(self.notes),
-            "checks": [asdict(c) for c in self.checks],
+            "checks": [asdict(c) for c in self.checks], **({"retry": True} if self.retry else {}),
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "KataResult":
         checks = [CheckResult(**{k: _shared(k, v) for k, v in c.items()}) for c in data.get("checks", [])]
         fields = {k: data[k] for k in ("kata", "score", "max_score", "status", "error", "seed", "output", "duration",
-                                       "notes") if k in data}
+                                       "notes", "retry") if k in data}
         return cls(checks=checks, **fields)
 
     def replace_text(self, old: str, new: str) -> None:
@@ -195,7 +204,8 @@ def _shared(key: str, value):
     return sys.intern(value) if key in _REPEATED and isinstance(value, str) else value
 
 
-def error_result(kata_id: str, max_score: float, message: str, seed=None, output="") -> KataResult:
-    """The record for a submission that could not be graded at all."""
-    return KataResult(kata=kata_id, score=0.0, max_score=max_score, status="error",
+def error_result(kata_id: str, max_score: float, message: str, seed=None, output="", *,
+                 retry: bool = False) -> KataResult:
+    """The record for a submission that could not be graded at all (``retry``: through kata's fault)."""
+    return KataResult(kata=kata_id, score=0.0, max_score=max_score, status="error", retry=retry,
                       error=message, seed=seed, output=output)

@@ -129,6 +129,30 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "cannot reach the Dask scheduler" in result.output
 
 
+def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_path):
+    from distributed import Client
+
+    from grader import cluster as remote
+    from grader.workspace import load_manifest
+
+    ws = copy_tiny(tmp_path / "ws")
+    manifest = load_manifest(ws)
+    kata = manifest.get("0.1")
+    good, bad = tmp_path / "good" / "tiny.py", tmp_path / "bad" / "tiny.py"
+    for path in (good, bad):
+        path.parent.mkdir()
+        path.write_text(SOLUTION)
+    pending = [{"student": "ada", "path": str(good), "digest": "a", "files": {"tiny.py": str(good)}},
+               # a path no staging produces: the worker refuses to write it, for this student alone
+               {"student": "bob", "path": str(bad), "digest": "b", "files": {"../tiny.py": str(bad)}}]
+    results = {}
+    with Client(cluster.address, timeout="30s") as client:
+        remote.grade_on_cluster(client, manifest, kata, pending, 11, lambda task, r: results.update({task["student"]: r}))
+    assert results["ada"].status == "graded" and results["ada"].score == results["ada"].max_score
+    assert results["bob"].status == "error" and "unsafe relative path" in results["bob"].error
+    assert results["bob"].kata_fault  # graded again by the next run
+
+
 def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
     """Last in this module: it kills one of the module cluster's two workers."""
     ws = copy_tiny(tmp_path / "ws")

@@ -321,6 +321,58 @@ def test_killed_run_resumes_without_duplicates(tmp_path):
     assert {r["score"] for r in rows} == {"2", "4"}
 
 
+def test_a_grading_process_that_dies_costs_one_row_graded_again_next_run(tmp_path):
+    ws = copy_tiny(tmp_path / "ws")
+    yaml = ws / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    subs = tmp_path / "subs"
+    for i in range(4):
+        tiny_student(subs, f"s{i}", TINY_HANGS)  # each holds its grading process for two time limits
+    command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs),
+               "--out", str(tmp_path / "g.csv"), "--jobs", "2", "--seed", "3"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        journal = next_journal(ws, proc)
+        deadline = time.monotonic() + 60
+        while len(journaled(journal)) < 1 and time.monotonic() < deadline:  # past start-up: both busy
+            time.sleep(0.05)
+        os.kill(_grading_processes(proc.pid, count=2)[0], signal.SIGKILL)  # as the out-of-memory killer would
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, err
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert [r["student"] for r in rows] == [f"s{i}" for i in range(4)]
+    lost = [r["student"] for r in rows if r["status"] == "error"]
+    assert len(lost) == 1 and all(r["score"] == "2" for r in rows if r["status"] == "graded")
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "(seed 3; 1 graded now, 3 unchanged)" in rerun.stdout  # only kata's fault is graded again
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert {(r["status"], r["score"]) for r in rows} == {("graded", "2")}
+
+
+def _grading_processes(pid: int, count: int) -> list:
+    """The grading processes ``kata grade`` (process ``pid``) forked: children running its own command
+    line (after start-up, when no child is between a fork and an exec)."""
+    with open(f"/proc/{pid}/cmdline", "rb") as handle:
+        own = handle.read()
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if parent == pid and handle.read() == own:
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            pass
+    assert len(found) == count, found
+    return found
+
+
 def journaled(journal):
     students = []
     for line in journal.read_text().splitlines():

@@ -44,3 +44,23 @@ def test_a_torn_last_line_is_ignored_and_the_next_stands_alone(tmp_path):
     final = Journal(path)
     assert sorted(final.entries) == ["ada", "bob"]
     assert final.lookup("bob", "d", "c") and final.read("bob").score == 1
+
+
+def test_a_result_kata_itself_spoiled_is_graded_again(tmp_path):
+    from grader.results import CheckResult, Outcome, error_result
+
+    path = tmp_path / "journal.jsonl"
+    journal = Journal(path)
+    journal.start(5)
+    journal.append("ada", "d", "c", _result(2))
+    journal.append("bob", "d", "c", error_result("t", 2.0, "kata could not start a worker: could not fork", 5,
+                                                 retry=True))
+    journal.append("cyd", "d", "c", error_result("t", 2.0, "could not import tiny.py: SyntaxError", 5))
+    broken_check = CheckResult(name="test_x", target="x", passed=False, points=0, max_points=1, message="a bug in "
+                               "the check", hint="", outcome=Outcome.INTERNAL)
+    journal.append("dan", "d", "c", KataResult(kata="t", score=1.0, max_score=2.0, status="graded",
+                                               checks=[broken_check], seed=5))
+    journal.close()
+    resumed = Journal(path)
+    # the learner's own grades stand (a syntax error is the learner's); kata's faults are graded again
+    assert [s for s in ("ada", "bob", "cyd", "dan") if resumed.lookup(s, "d", "c")] == ["ada", "cyd"]

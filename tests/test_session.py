@@ -1,5 +1,7 @@
 """The worker boundary: data crossing, exceptions, deadlines, crashes, replacement."""
 
+import os
+import signal
 import sys
 import textwrap
 import time
@@ -231,3 +233,87 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+# --- faults of kata's own processes cost no submission --------------------------------
+
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def _spares(server) -> list:
+    """The workers the fork server has forked ahead (waiting for a submission)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the spare is forked after the hand-over
+        spares = [pid for pid in _children(server._proc.pid) if _alive(pid)]
+        if spares:
+            return spares
+        time.sleep(0.01)
+    raise AssertionError("no worker was forked ahead")
+
+
+def _ended(pids, within=10.0) -> bool:
+    deadline = time.monotonic() + within
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not any(_alive(pid) for pid in pids)
+
+
+def _answers(server, path) -> int:
+    session = LearnerSession(server, str(path), "learner", time_limit=5, import_time_limit=10)
+    try:
+        assert session.open() == ["f"]
+        return session.call("f")
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def fork_server(tmp_path):
+    server = launch.ForkServer(("numpy",))
+    (tmp_path / "learner.py").write_text("def f():\n    return 1\n")
+    yield server, tmp_path / "learner.py"
+    server.stop()
+
+
+@LINUX
+def test_a_worker_forked_ahead_that_died_costs_no_submission(fork_server):
+    server, path = fork_server
+    assert _answers(server, path) == 1
+    spares = _spares(server)
+    for pid in spares:
+        os.kill(pid, signal.SIGKILL)
+    assert _ended(spares)
+    assert _answers(server, path) == 1  # a fresh worker, not "your code ended the process"
+
+
+@LINUX
+def test_a_fork_server_that_was_killed_is_replaced_at_the_next_submission(fork_server):
+    server, path = fork_server
+    assert _answers(server, path) == 1
+    killed, spares = server._proc.pid, _spares(server)
+    os.kill(killed, signal.SIGKILL)
+    assert _answers(server, path) == 1
+    assert server._proc.pid != killed
+    assert _ended(spares)  # the dead fork server's spare ends by itself: its channel closed
+
+
+@pytest.mark.skipif(not os.path.isdir("/sys/fs/cgroup/pids/kata"), reason="needs root and a cgroup v1 pids hierarchy")
+def test_a_machine_that_refuses_to_fork_gives_an_error_row_then_grading_goes_on(tiny_manifest, tmp_path):
+    from grader import grading
+
+    kata = tiny_manifest.get("0.1")
+    solution = tiny_manifest.root / "solutions" / "0.1-tiny" / "tiny.py"
+    with grading.Grader(tiny_manifest) as grader:
+        assert grader.grade(kata, solution, 1).status == "graded"
+        tasks = f"/sys/fs/cgroup/pids/kata/{grader.launcher._proc.pid}/pids.max"
+        with open(tasks, "w") as handle:
+            handle.write("1")  # no more processes in the fork server's group
+        try:
+            assert grader.grade(kata, solution, 1).status == "graded"  # the worker forked ahead
+            refused = grader.grade(kata, solution, 1)
+        finally:
+            with open(tasks, "w") as handle:
+                handle.write("512")
+        assert refused.status == "error" and refused.error.startswith("kata could not start a worker: could not fork")
+        after = grader.grade(kata, solution, 1)
+        assert after.status == "graded" and after.score == after.max_score

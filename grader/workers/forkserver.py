@@ -94,15 +94,18 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 os.close(fds[0])
                 ctrl.send(b"{}")
             elif request["op"] == "spawn":
-                pid, channel = spare or _fork_worker(plan)
-                spare = None
-                live.add(pid)
-                pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
-                reply = {"pid": pid, "files": sandbox.wants_files(plan)}
-                socket.send_fds(ctrl, [json.dumps(reply).encode()], [channel, *pidfds])
-                for fd in (channel, *pidfds):
-                    os.close(fd)
-                spare = _fork_worker(plan)  # for the next submission, while this one is graded
+                try:
+                    pid, channel = _alive(spare) or _fork_worker(plan)
+                except OSError as exc:  # the machine refused a fork: say so, and serve on
+                    ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}"}).encode())
+                else:
+                    live.add(pid)
+                    pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
+                    reply = {"pid": pid, "files": sandbox.wants_files(plan)}
+                    socket.send_fds(ctrl, [json.dumps(reply).encode()], [channel, *pidfds])
+                    for fd in (channel, *pidfds):
+                        os.close(fd)
+                spare = _spare(plan)  # for the next submission, while this one is graded
             elif request["op"] == "forget":
                 live.discard(request["pid"])
                 forgotten.add(request["pid"])
@@ -122,6 +125,28 @@ def _zygote_loop(ctrl: socket.socket) -> None:
         for pid in live | forgotten | ({spare[0]} if spare else set()):
             kill_group(pid)
             kill_forked(pid, None)
+
+
+def _alive(spare):
+    """``spare`` if that worker forked ahead is still waiting; None (and reaped) if it has died."""
+    if spare is None:
+        return None
+    try:
+        if not os.waitpid(spare[0], os.WNOHANG)[0]:
+            return spare
+    except ChildProcessError:
+        pass
+    os.close(spare[1])
+    return None
+
+
+def _spare(plan):
+    """A worker forked ahead of need, or None if the machine refuses a fork now (the next
+    ``spawn`` forks one then)."""
+    try:
+        return _fork_worker(plan)
+    except OSError:
+        return None
 
 
 def _fork_worker(plan) -> tuple:

@@ -34,9 +34,20 @@ import numpy as np
 from .. import staging
 from ..settings import setting, worker_environment
 from . import cgroups, start
-from .channel import Channel
+from .channel import Channel, ChannelClosed
 from .ending import describe_returncode, describe_status, kill_forked, kill_group
 from .limits import Limits
+
+
+ATTEMPTS = 3
+"""Workers a submission may try before kata gives up (each one died before it learnt its submission)."""
+
+
+class WorkerStartError(RuntimeError):
+    """kata could not start a worker (the machine refused a fork, the fork server keeps dying).
+
+    Never the learner's doing: no learner code has run when it is raised.
+    """
 
 
 class Worker(ABC):
@@ -152,9 +163,12 @@ class SubprocessLauncher(Launcher):
     def start(self, path: str, module_name: str, limits: Limits) -> Worker:
         command = start.isolated_command("grader.workers.worker", path, module_name, json.dumps(limits.to_dict()))
         extra = {"start_new_session": True} if os.name == "posix" else {}
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=worker_environment(),
-                                cwd=os.path.dirname(os.path.abspath(path)), **extra)
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, env=worker_environment(),
+                                    cwd=os.path.dirname(os.path.abspath(path)), **extra)
+        except OSError as exc:  # the machine refused a process
+            raise WorkerStartError(f"could not start a worker process: {exc}") from None
         return SpawnedWorker(proc)
 
     def clone(self) -> "SubprocessLauncher":
@@ -200,6 +214,11 @@ class ForkServer(Launcher):
     ``preload`` modules and nothing of the trusted side: no manifest, no checks,
     no results are in its memory, so no worker can find them. More fork servers
     (one per grading job) are forks of that pristine one (:meth:`clone`).
+
+    A fork server that is gone (killed by the machine's out-of-memory killer,
+    say) is replaced by a fresh one at the next request, so it costs no
+    submission; a worker forked ahead that died before it learnt its
+    submission is replaced the same way.
     """
 
     mode = "fork"
@@ -216,47 +235,81 @@ class ForkServer(Launcher):
 
     def clone(self) -> "ForkServer":
         """Another fork server, forked from this pristine one."""
-        self.ensure_started()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with self._lock:
-            socket.send_fds(self._ctrl, [json.dumps({"op": "clone"}).encode()], [theirs.fileno()])
+        try:
+            self._exchange(json.dumps({"op": "clone"}).encode(), [theirs.fileno()])
+        finally:
             theirs.close()
-            self._ctrl.recv(4096)
         sibling = ForkServer(self.preload)
         sibling._ctrl = ours
         return sibling
 
     def start(self, path: str, module_name: str, limits: Limits) -> Worker:
-        self.ensure_started()
-        with self._lock:
-            self._ctrl.send(json.dumps({"op": "spawn"}).encode())
-            reply, fds, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
-        reply = json.loads(reply)
-        channel, *pidfd = fds
-        worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel)
         submission = {"path": path, "module": module_name, "limits": limits.to_dict()}
-        if reply.get("files"):  # the worker has a private copy, written from these bytes
+        for _ in range(ATTEMPTS):
+            reply, fds = self._exchange(json.dumps({"op": "spawn"}).encode())
+            if "error" in reply or not fds:
+                raise WorkerStartError(reply.get("error") or "the fork server sent no worker")
+            channel, *pidfd = fds
+            worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel)
+            if reply.get("files") and "files" not in submission:  # the worker writes a private copy
+                try:
+                    submission["files"] = {name: np.frombuffer(data, dtype=np.uint8)
+                                           for name, data in staging.read_all(Path(path).parent).items()}
+                except (staging.SubmissionError, OSError) as exc:
+                    submission["problem"] = f"cannot read the submission: {exc}"
             try:
-                submission["files"] = {name: np.frombuffer(data, dtype=np.uint8)
-                                       for name, data in staging.read_all(Path(path).parent).items()}
-            except (staging.SubmissionError, OSError) as exc:
-                submission["problem"] = f"cannot read the submission: {exc}"
-        try:
-            worker.channel.send(submission)
-        except ChannelClosed:
-            pass  # the worker is gone; waiting for its first answer says how it ended
-        return worker
+                worker.channel.send(submission)
+                return worker
+            except ChannelClosed:  # it died before it learnt its submission: no learner code ran
+                worker.close()
+        raise WorkerStartError(f"{ATTEMPTS} workers in a row ended before they were given the submission")
+
+    def _exchange(self, message: bytes, fds=()) -> tuple:
+        """Send a request that is answered, ``(answer, descriptors)``; a fork server that is gone is
+        replaced once (a clone's request goes to the replacement, a fresh fork server of its own)."""
+        for attempt in range(2):
+            self.ensure_started()
+            try:
+                with self._lock:
+                    socket.send_fds(self._ctrl, [message], list(fds))
+                    answer, received, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
+                if answer:
+                    return json.loads(answer), received
+            except OSError:
+                pass
+            if attempt == 0:
+                self._replace()
+        raise WorkerStartError("the fork server ended, and so did the one started in its place")
+
+    def _replace(self) -> None:
+        """Let a fork server that is gone go, so that the next request starts a fresh one."""
+        ctrl, proc, self._ctrl, self._proc = self._ctrl, self._proc, None, None
+        if ctrl is not None:
+            ctrl.close()
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            cgroups.remove(proc.pid)
+        self._ctrl, self._proc = start.spawn_fork_server(self.preload)
 
     def send(self, message: dict) -> None:
-        """A request the fork server does not answer."""
-        with self._lock:
-            self._ctrl.send(json.dumps(message).encode())
+        """A request the fork server does not answer (lost with a fork server that is gone)."""
+        try:
+            with self._lock:
+                self._ctrl.send(json.dumps(message).encode())
+        except (OSError, AttributeError):
+            pass
 
     def request(self, message: dict) -> dict:
-        """A request and the fork server's answer."""
-        with self._lock:
-            self._ctrl.send(json.dumps(message).encode())
-            return json.loads(self._ctrl.recv(4096))
+        """A request and the fork server's answer; ``{}`` from a fork server that is gone."""
+        try:
+            with self._lock:
+                self._ctrl.send(json.dumps(message).encode())
+                answer = self._ctrl.recv(4096)
+        except (OSError, AttributeError):
+            return {}
+        return json.loads(answer) if answer else {}
 
     def stop(self) -> None:
         if self._ctrl is not None:
