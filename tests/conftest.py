@@ -84,9 +84,12 @@ def fast_grader(fast_manifest):
         yield active
 
 
-def copy_tiny(target: Path) -> Path:
-    """A writable copy of the tiny workspace."""
+def copy_tiny(target: Path, time_limit: int | None = None) -> Path:
+    """A writable copy of the tiny workspace (with a call ``time_limit`` of its own, if given)."""
     shutil.copytree(TINY, target)
+    if time_limit is not None:
+        yaml = target / "kata.yaml"
+        yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", f"    time_limit: {time_limit}\n"))
     return target
 
 

@@ -98,9 +98,7 @@ def masked_json(path):
 
 
 def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
-    ws = copy_tiny(tmp_path / "ws")
-    yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    ws = copy_tiny(tmp_path / "ws", time_limit=1)
     subs = cohort(tmp_path)
     remote = grade(ws, subs, tmp_path / "remote.json", "--scheduler", cluster.address)
     assert "on the Dask cluster at" in remote.output
@@ -155,9 +153,7 @@ def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_
 
 def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
     """Last in this module: it kills one of the module cluster's two workers."""
-    ws = copy_tiny(tmp_path / "ws")
-    yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    ws = copy_tiny(tmp_path / "ws", time_limit=1)
     subs = cohort(tmp_path, count=12)
     command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
                str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", cluster.address]

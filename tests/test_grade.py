@@ -294,9 +294,7 @@ def test_never_writes_into_the_submissions_folder(cohort):
 
 
 def test_killed_run_resumes_without_duplicates(tmp_path):
-    ws = copy_tiny(tmp_path / "ws")
-    yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    ws = copy_tiny(tmp_path / "ws", time_limit=1)
     subs = tmp_path / "subs"
     for i in range(12):
         tiny_student(subs, f"s{i:02d}", TINY_HANGS if i % 6 == 0 else TINY_SOLUTION.read_text())
@@ -322,9 +320,7 @@ def test_killed_run_resumes_without_duplicates(tmp_path):
 
 
 def test_a_grading_process_that_dies_costs_one_row_graded_again_next_run(tmp_path):
-    ws = copy_tiny(tmp_path / "ws")
-    yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 1\n"))
+    ws = copy_tiny(tmp_path / "ws", time_limit=1)
     subs = tmp_path / "subs"
     for i in range(4):
         tiny_student(subs, f"s{i}", TINY_HANGS)  # each holds its grading process for two time limits
