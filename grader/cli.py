@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -81,6 +82,10 @@ def _late_no_color(ctx, _param, value):
         ctx.find_object(Context).no_color = True
 
 
+STORAGE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+"""A disk that is full, a quota or file size reached, a read-only file system: one line, not a traceback."""
+
+
 class KataGroup(click.Group):
     """Every command also takes ``--root`` and ``--no-color`` after its name; broken checks are one line."""
 
@@ -96,6 +101,12 @@ class KataGroup(click.Group):
             return super().invoke(ctx)
         except ChecksBroken as exc:
             raise KataError(str(exc)) from None
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRORS:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            raise KataError(f"cannot write{where}: {exc.strerror}; make room there and run the command again "
+                            "(what kata wrote before is kept, and graded work is not graded again)") from None
 
 
 @click.group(cls=KataGroup)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -125,11 +126,16 @@ class Journal:
             line = "\n" + line
             self._torn = False
         data = line.encode("utf-8")
-        if self._handle is None:
-            self._handle = open(self.path, "ab")
-        start = self._handle.seek(0, os.SEEK_END)
-        self._handle.write(data)
-        self._handle.flush()
+        with self._naming_the_file():
+            if self._handle is None:
+                self._handle = open(self.path, "ab")
+            start = self._handle.seek(0, os.SEEK_END)
+            try:
+                self._handle.write(data)
+                self._handle.flush()
+            except OSError:
+                self._torn = True  # part of the line may be on disk: the next one starts afresh
+                raise
         if time.monotonic() - self._synced >= SYNC_SECONDS:
             self.sync()
         self.current[student] = start + (1 if data.startswith(b"\n") else 0)
@@ -137,12 +143,29 @@ class Journal:
     def sync(self) -> None:
         """Make every line written so far durable."""
         if self._handle is not None:
-            os.fsync(self._handle.fileno())
+            with self._naming_the_file():
+                os.fsync(self._handle.fileno())
             self._synced = time.monotonic()
 
     def close(self) -> None:
-        """Sync and close the file (appending opens it again)."""
-        if self._handle is not None:
-            self.sync()
-            self._handle.close()
-            self._handle = None
+        """Sync and close the file (appending opens it again); the handle is let go even if that fails."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with self._naming_the_file():
+                try:
+                    os.fsync(handle.fileno())
+                finally:
+                    try:
+                        handle.close()
+                    except OSError:
+                        pass  # its buffer could not be written: the line it held is torn, and ignored
+
+    @contextmanager
+    def _naming_the_file(self):
+        """An OSError of a write names the journal file (a full disk says where)."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.filename:
+                raise
+            raise OSError(exc.errno, exc.strerror, str(self.path)) from None

@@ -60,11 +60,13 @@ def write_atomic(path: Path, text) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk says where
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

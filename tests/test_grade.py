@@ -437,3 +437,34 @@ def test_grading_with_subprocess_workers(cohort, tmp_path):
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))}
     assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "29", "error")
     assert "5/16 protections active" in proc.stderr
+
+
+def _file_size_cap(limit: int):
+    """For a subprocess: files it writes stop growing at ``limit`` bytes (EFBIG, as a full disk gives ENOSPC)."""
+    def apply():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file size limits")
+def test_a_full_disk_is_one_line_and_the_next_run_goes_on_from_the_journal(tmp_path):
+    ws = copy_tiny(tmp_path / "ws")
+    subs = tmp_path / "subs"
+    for i in range(30):
+        tiny_student(subs, f"s{i:02d}", TINY_SOLUTION.read_text())
+    command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs),
+               "--out", str(tmp_path / "g.csv"), "--seed", "3"]
+    full = subprocess.run(command, capture_output=True, text=True, timeout=300, preexec_fn=_file_size_cap(16_000))
+    assert full.returncode == 2, full.stderr
+    error = full.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in full.stderr and "cannot write" in error and ".kata/journal/" in error
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(30)] and {r["score"] for r in rows} == {"4"}
+    students = journaled(next((ws / ".kata/journal").glob("*.jsonl")))
+    assert sorted(students) == [f"s{i:02d}" for i in range(30)]  # each once: the torn line is ignored
+    assert "unchanged)" in rerun.stdout and ", 0 unchanged)" not in rerun.stdout
