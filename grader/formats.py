@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 from .manifest import Kata
 from .report import check_lines, points
+from .show import terminal_safe
 from .results import KataResult, Outcome, cap
 
 EXERCISM_OUTPUT_CAP = 500
@@ -109,7 +110,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(text: str) -> str:
-    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading ', and control
+    characters (a folder name may hold any) are escaped."""
+    text = terminal_safe(text, one_line=True)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -234,5 +237,6 @@ def _xml(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    """Free text (an error, a comment) for one cell: whitespace runs as one space."""
     return " ".join(text.split())
 

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from .results import CheckResult, KataResult, Outcome
+from .show import terminal_safe
 
 _NUMBER = re.compile(r"-?\b\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
@@ -50,7 +51,7 @@ class CheckReport:
 
     def notes(self, notes: list) -> None:
         for note in notes:
-            self.emit(self.style(f"note: {note}", fg="yellow"))
+            self.emit(self.style(f"note: {terminal_safe(note)}", fg="yellow"))
 
     def decided(self, check: CheckResult) -> None:
         """Show one check's result."""
@@ -72,7 +73,7 @@ class CheckReport:
         self.emit(f"{style(MARKS[verdict], fg=colour, bold=True)}  {check.name:<56} "
                   f"{points(check.points)}/{points(check.max_points)}")
         if not check.passed and (self.everything or check.target == self.focus):
-            self.emit(f"      {check.message}")
+            self.emit(f"      {terminal_safe(check.message)}")
             if check.diagnosis and check.diagnosis not in self._explained:
                 self._explained.add(check.diagnosis)
                 self.emit(style(f"      why: {check.diagnosis}", fg="cyan"))
@@ -89,7 +90,7 @@ class CheckReport:
             for line in _output_block("printed while importing", result.output):
                 self.emit(line)
         if result.status == "error":
-            self.emit(style(f"ERROR  {result.error}", fg="red", bold=True))
+            self.emit(style(f"ERROR  {terminal_safe(result.error or '')}", fg="red", bold=True))
         self.notes(result.notes)
         total = f"score {points(result.score)}/{points(result.max_score)}"
         if result.status == "error":
@@ -145,7 +146,7 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
 
 
 def _output_block(title: str, text: str) -> list:
-    return [f"      --- {title} ---", *(f"      | {line}" for line in text.rstrip("\n").splitlines())]
+    return [f"      --- {title} ---", *(f"      | {terminal_safe(line)}" for line in text.rstrip("\n").split("\n"))]
 
 
 def to_json(result: KataResult) -> str:
@@ -218,10 +219,12 @@ def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
         lines += _item_analysis(checks)
     if errors.counts:
         lines += ["", "errors (most common first):"]
-        lines += [f"  {count:>4}x  {example[:200]}" for count, example in errors.most_common(150)]
+        lines += [f"  {count:>4}x  {terminal_safe(example[:200], one_line=True)}"
+                  for count, example in errors.most_common(150)]
     if superseded_count:
         lines += ["", f"superseded attempts, not graded (the latest of each student was): {superseded_count}"]
-        lines += [f"  {student}: {attempt}" for student, attempt in superseded]
+        lines += [f"  {terminal_safe(student, one_line=True)}: {terminal_safe(attempt, one_line=True)}"
+                  for student, attempt in superseded]
         if superseded_count > len(superseded):
             lines.append(f"  ... and {superseded_count - len(superseded)} more (every one is in the JSON gradebook)")
     return lines
@@ -242,7 +245,8 @@ def _item_analysis(checks: dict) -> list:
             perfect += 1
             continue
         ((count, example),) = failures.most_common(1)
-        rows.append((rate, f"  {rate:5.1f}%  {name}\n          most common failure ({count}x), e.g. {example[:200]}"))
+        rows.append((rate, f"  {rate:5.1f}%  {name}\n          most common failure ({count}x), "
+                           f"e.g. {terminal_safe(example[:200], one_line=True)}"))
     lines = [line for _, line in sorted(rows, key=lambda row: row[0])]
     if perfect:
         lines.append(f"  100.0%  the other {perfect} checks" if rows else f"  100.0%  all {perfect} checks")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -51,3 +52,30 @@ def fmt(x, other=None) -> str:
         if other is None or text != f"{float(other):.{digits}g}":
             return text
     return repr(x)
+
+
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}]")
+_UNSAFE_ON_ONE_LINE = re.compile(f"[\t\n{_CONTROLS}]")
+
+
+def terminal_safe(text: str, one_line: bool = False) -> str:
+    """Text that came from learner code, as a terminal will show it literally.
+
+    Control characters (an escape sequence that clears the screen or retitles
+    the window, a carriage return that overwrites a line, a bidirectional
+    override that reorders it) are written as escapes: ``\\x1b``, ``\\r``,
+    ``\\u202e``. ``one_line`` escapes newlines and tabs too, for text that must
+    stay on its line (a summary's example).
+
+    >>> terminal_safe("ok\\x1b[2J\\rforged")
+    'ok\\\\x1b[2J\\\\rforged'
+    """
+    pattern = _UNSAFE_ON_ONE_LINE if one_line else _UNSAFE
+    return pattern.sub(_escape, text)
+
+
+def _escape(match) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")

@@ -124,6 +124,38 @@ def test_paths_in_learner_output_are_the_learner_s_own(tiny):
     assert str(learner) in result.output
 
 
+FORGED = "\\x1b]0;owned\\x07\\x1b[2J\\rscore 4/4  all checks pass\\u202e"
+"""What a learner's text may try on a terminal: retitle it, clear it, overwrite a line, reorder one."""
+
+
+def _no_raw_controls(text: str) -> None:
+    assert not any(char in text for char in "\x1b\x07\r\u202e"), repr(text)
+
+
+def test_learner_text_cannot_drive_the_terminal(tiny):
+    learner = tiny / "katas/0.1-tiny/tiny.py"
+    learner.write_text(SOLUTION.replace("    return a + b", f'    print("{FORGED}")\n    raise ValueError("{FORGED}")'))
+    result = run("--root", str(tiny), "check", "0.1", "--all", "--verbose")
+    _no_raw_controls(result.output)
+    assert "\\x1b[2J\\rscore 4/4" in result.output  # shown, as escapes
+
+
+def test_a_cohort_s_text_cannot_drive_the_instructor_s_terminal(tiny, tmp_path):
+    subs = tmp_path / "subs"
+    for name, source in [("ada", SOLUTION.replace("    return a + b", f'    raise ValueError("{FORGED}")')),
+                         ("eve\x1b[2J\r", "import os\nos._exit(3)\n")]:
+        (subs / name).mkdir(parents=True)
+        (subs / name / "tiny.py").write_text(source)
+    (subs / "bob").mkdir()
+    (subs / "bob" / "tiny.py").write_text(f'raise ImportError("{FORGED}")\n')
+    result = run("--root", str(tiny), "grade", "0.1", str(subs), "--out", str(tmp_path / "g.csv"), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    _no_raw_controls(result.stdout)
+    assert "most common failure" in result.stdout and "\\x1b[2J" in result.stdout
+    gradebook = (tmp_path / "g.csv").read_text()
+    assert "\x1b" not in gradebook and "\x07" not in gradebook and "\\x1b[2J" in gradebook
+
+
 def test_no_internal_ids_in_a_diagnosis(ws):
     result = run("--root", str(ws), "check", "10.2", "--file", str(SUBMISSIONS / "ddof_one.py"), "--seed", "3")
     assert "why: You divided by n - 1" in result.output
