@@ -179,7 +179,8 @@ def to_gradescope(result: KataResult, kata: Kata) -> str:
     data = {"score": result.score, "execution_time": round(result.duration, 3),
             "output": "\n".join([result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
                                   *(f"note: {note}" for note in result.notes)]),
-            "output_format": "text", "visibility": kata.visibility, "stdout_visibility": "hidden",
+            "output_format": "text", "test_output_format": "text",  # learner text is never markup
+            "visibility": kata.visibility, "stdout_visibility": "hidden",
             "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status},
             "tests": tests}
     if result.status == "error":
