@@ -288,6 +288,14 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     if feedback is not None and (feedback == folder or folder in feedback.parents):
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     layout = layout or layouts.detect(folder)
+    try:
+        with cohort.hold(obj.manifest, kata, folder):  # one run at a time per journal, gradebooks included
+            _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
+    except cohort.GradeError as exc:
+        raise KataError(str(exc)) from None
+
+
+def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
     client = None
     if scheduler:

@@ -79,7 +79,9 @@ def grade_on_cluster(client, manifest: Manifest, kata: Kata, pending: list, seed
     blob = workspace_blob(manifest, kata)
     digest = hashlib.sha256(blob).hexdigest()
     _register_plugin(client)
-    [shared] = client.scatter([blob], broadcast=True, hash=False)
+    # A task, not scattered data: Dask copies it to each worker once, and computes it again if every
+    # worker holding it is lost (scattered data would be gone, and every batch after it with it).
+    shared = client.submit(workspace_bytes, blob, pure=False)
     by_student = {task["student"]: task for task in pending}
     batches = [pending[i:i + BATCH] for i in range(0, len(pending), BATCH)]
     futures = {client.submit(grade_batch, shared, digest, kata.id, seed, [task_payload(t) for t in batch],
@@ -121,6 +123,11 @@ def _register_plugin(client) -> None:
 
 _graders: dict = {}
 _lock = threading.Lock()
+
+
+def workspace_bytes(blob: bytes) -> bytes:
+    """Runs on a Dask worker: the grading-only workspace, as a task result the batches depend on."""
+    return blob
 
 
 def grade_batch(blob: bytes, digest: str, kata_id: str, seed: int, tasks: list) -> list:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cluster, formats, layouts
 from .grading import Grader, new_seed
-from .journal import Journal, kata_digest
+from .journal import Journal, JournalBusy, exclusive, kata_digest
 from .manifest import Kata, Manifest
 from .parallel import make_pool
 from .progress import Progress
@@ -102,6 +103,17 @@ def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
     return manifest.root / STATE_DIR / "journal" / f"{kata.id}-{key}.jsonl"
 
 
+@contextmanager
+def hold(manifest: Manifest, kata: Kata, submissions: Path):
+    """Hold the journal of ``kata`` and ``submissions`` while grading and writing gradebooks from it;
+    GradeError if another run holds it."""
+    try:
+        with exclusive(journal_path(manifest, kata, submissions)):
+            yield
+    except JournalBusy as exc:
+        raise GradeError(str(exc)) from None
+
+
 def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
                  seed: int | None = None, progress_stream=None, layout: str | None = None,
                  client=None) -> CohortRun:
@@ -109,6 +121,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
 
     ``client``: a Dask client (:func:`grader.cluster.connect`); the pending
     submissions are then graded on its cluster instead of ``jobs`` local processes.
+    Call it within :func:`hold`.
     """
     journal = Journal(journal_path(manifest, kata, submissions))
     seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())

@@ -28,6 +28,46 @@ SYNC_SECONDS = 0.5
 """Longest time a recorded line waits for its fsync."""
 
 
+class JournalBusy(Exception):
+    """Another run holds the journal; the message says which process."""
+
+
+@contextmanager
+def exclusive(path: Path):
+    """Hold the journal at ``path`` for one run. A second ``kata grade`` of the same kata and
+    submissions folder would grade everything again beside the first and interleave its lines:
+    it raises :class:`JournalBusy` instead. The hold ends with the process, however it ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8") as handle:
+        if not _lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip()[:20] or "another process"
+            raise JournalBusy(f"another kata grade (process {holder}) is grading into {path.name}; "
+                              "wait for it to finish, then run this command again")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+
+
+def _lock(handle) -> bool:
+    """Lock ``handle``'s file for this process without waiting; False if another process holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def kata_digest(kata: Kata, seed: int) -> str:
     """Changes whenever the checks, their points and hints, limits or the seed change."""
     digest = hashlib.sha256()

@@ -468,3 +468,19 @@ def test_a_full_disk_is_one_line_and_the_next_run_goes_on_from_the_journal(tmp_p
     students = journaled(next((ws / ".kata/journal").glob("*.jsonl")))
     assert sorted(students) == [f"s{i:02d}" for i in range(30)]  # each once: the torn line is ignored
     assert "unchanged)" in rerun.stdout and ", 0 unchanged)" not in rerun.stdout
+
+
+def test_a_second_run_on_the_same_journal_is_one_line_while_the_first_holds_it(tmp_path):
+    from grader import cohort, journal, workspace
+
+    ws = copy_tiny(tmp_path / "ws")
+    subs = tmp_path / "subs"
+    tiny_student(subs, "ada", TINY_SOLUTION.read_text())
+    manifest = workspace.load_manifest(ws)
+    args = ["--root", str(ws), "grade", "0.1", str(subs), "--out", str(tmp_path / "g.csv")]
+    with journal.exclusive(cohort.journal_path(manifest, manifest.get("0.1"), subs.resolve())):
+        busy = CliRunner().invoke(main, args)
+    assert busy.exit_code == 2 and busy.output.count("\n") == 1, busy.output
+    assert f"another kata grade (process {os.getpid()})" in busy.output and not (tmp_path / "g.csv").exists()
+    assert CliRunner().invoke(main, args).exit_code == 0  # released: the next run goes ahead
+    assert CliRunner().invoke(main, args).exit_code == 0  # and a run releases it too
