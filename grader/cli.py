@@ -102,11 +102,13 @@ class KataGroup(click.Group):
         except ChecksBroken as exc:
             raise KataError(str(exc)) from None
         except OSError as exc:
-            if exc.errno not in STORAGE_ERRORS:
-                raise
-            where = f" {exc.filename}" if exc.filename else ""
-            raise KataError(f"cannot write{where}: {exc.strerror}; make room there and run the command again "
-                            "(what kata wrote before is kept, and graded work is not graded again)") from None
+            if exc.errno in STORAGE_ERRORS:
+                where = f" {exc.filename}" if exc.filename else ""
+                raise KataError(f"cannot write{where}: {exc.strerror}; make room there and run the command again "
+                                "(what kata wrote before is kept, and graded work is not graded again)") from None
+            if exc.filename:  # a file or folder the machine refused: say which, not a traceback
+                raise KataError(f"{exc.strerror}: {exc.filename}") from None
+            raise
 
 
 @click.group(cls=KataGroup)
@@ -289,6 +291,7 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     layout = layout or layouts.detect(folder)
     try:
+        cohort.check_writable(outputs, feedback)
         with cohort.hold(obj.manifest, kata, folder):  # one run at a time per journal, gradebooks included
             _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
     except cohort.GradeError as exc:

@@ -9,6 +9,7 @@ feedback files are then written atomically from the records.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -92,6 +93,26 @@ def parse_outputs(outs: tuple, folder_format: str | None, submissions: Path) -> 
     if folder_format and not any(o.kind == folder_format for o in parsed):
         raise GradeError(f"--format {folder_format} applies to a folder --out ending in /; none was given")
     return parsed
+
+
+def check_writable(outputs: list, feedback: Path | None) -> None:
+    """Before any grading: a GradeError for each place a gradebook cannot be written (an hour of
+    grading must not end in a folder that does not take files)."""
+    places = [(o.path if o.kind in FOLDER_FORMATS else o.path.parent, f"--out {o.path}") for o in outputs]
+    if feedback is not None:
+        places.append((feedback, f"--feedback {feedback}"))
+    for output in outputs:
+        if output.kind not in FOLDER_FORMATS and output.path.is_dir():
+            raise GradeError(f"--out {output.path} is a folder; name a file, or end it with / and add --format")
+    for folder, option in places:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".kata-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise GradeError(f"cannot write {option}: {exc.strerror} ({exc.filename or folder}); "
+                             "choose a folder you can write to") from None
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -277,12 +277,21 @@ def test_rerun_grades_only_what_changed(tmp_path):
     (["--out", "results/"], "--out results/ is a folder: add --format gradescope|exercism"),
     (["--out", "g.csv", "--format", "gradescope"], "--format gradescope applies to a folder --out"),
     (["--out", "g.csv", "--jobs", "0"], "Invalid value for '--jobs'"),
+    # places that cannot take a gradebook: said before any grading, not after an hour of it
+    (["--out", "a_file/g.csv"], "cannot write --out"),
+    (["--out", "a_folder.csv"], "is a folder; name a file"),
+    (["--out", "g.csv", "--feedback", "a_file/feedback"], "cannot write --feedback"),
+    (["--out", "/proc/g.csv"], "cannot write --out /proc/g.csv"),
 ])
 def test_bad_options_exit_2(cohort, tmp_path, monkeypatch, args, message):
     ws, subs = cohort
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file").write_text("in the way")
+    (tmp_path / "a_folder.csv").mkdir()
     result = CliRunner().invoke(main, ["--root", str(ws), "grade", "10.2", str(subs), *args])
     assert result.exit_code == 2 and message in result.output, result.output
+    assert "grading kata" not in result.output  # stopped before grading
+    assert result.output.count("\n") == 1 or message.startswith("Invalid value")  # click's usage note aside
 
 
 def test_never_writes_into_the_submissions_folder(cohort):
