@@ -20,9 +20,9 @@ from grader import grading, workspace  # noqa: E402
 
 FILES = {
     "10.1": ["solutions/10.1-bayes/bayes.py", "tests/submissions/katas/bayes_loops.py",
-             "tests/submissions/katas/bayes_vectorised.py"],
+             "tests/submissions/katas/bayes_vectorised.py", "tests/submissions/katas/bayes_scipy_frozen.py"],
     "10.3": ["solutions/10.3-map/map_estimate.py", "tests/submissions/katas/map_sklearn_style.py",
-             "tests/submissions/katas/map_scipy_minimize.py"],
+             "tests/submissions/katas/map_scipy_minimize.py", "tests/submissions/katas/map_lbfgs_gradient.py"],
 }
 
 

@@ -10,7 +10,8 @@ from conftest import REPO, SUBMISSIONS
 from grader import workspace
 from grader.cli import main
 
-STYLES = {"10.1": ["bayes_loops", "bayes_vectorised"], "10.3": ["map_sklearn_style", "map_scipy_minimize"]}
+STYLES = {"10.1": ["bayes_loops", "bayes_vectorised", "bayes_scipy_frozen"],
+          "10.3": ["map_sklearn_style", "map_scipy_minimize", "map_lbfgs_gradient"]}
 
 # Classic mistakes beyond the shipped misconceptions: (kata, function, replacement source).
 MISTAKES = [
@@ -62,6 +63,31 @@ def gaussian_mean_map(data, sigma, mu0, tau):
     if data.size == 0 or sigma <= 0 or tau <= 0:
         raise ValueError("bad")
     return float((mu0 + data.mean()) / 2)  # prior and data weighed equally
+'''),
+    ("10.1", "posterior_positive_test", '''
+def posterior_positive_test(prevalence, sensitivity, specificity):
+    if not all(0 <= v <= 1 for v in (prevalence, sensitivity, specificity)):
+        raise ValueError("not a probability")
+    evidence = sensitivity + (1 - specificity)  # the prevalence does not weigh the two branches
+    if evidence == 0:
+        raise ValueError("P(positive) is 0")
+    return sensitivity * prevalence / evidence
+'''),
+    ("10.1", "grid_posterior", '''
+def grid_posterior(grid, prior, heads, n):
+    grid, prior = np.asarray(grid, dtype=float), np.asarray(prior, dtype=float)
+    if grid.shape != prior.shape or np.any((grid < 0) | (grid > 1)):
+        raise ValueError("bad input")
+    weights = prior * grid ** heads * (1 - grid) ** (n - heads)  # no logs: underflows for large n
+    if weights.sum() == 0:
+        raise ValueError("the posterior mass is 0")
+    return weights / weights.sum()
+'''),
+    ("10.1", "prob_greater_than", '''
+def prob_greater_than(alpha, beta, heads, n, threshold):
+    if not (alpha > 0 and beta > 0 and 0 <= heads <= n and 0 <= threshold <= 1):
+        raise ValueError("bad input")
+    return float(stats.beta.cdf(threshold, alpha + heads, beta + n - heads))  # P(p < threshold)
 '''),
 ]
 
