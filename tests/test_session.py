@@ -317,3 +317,31 @@ def test_a_machine_that_refuses_to_fork_gives_an_error_row_then_grading_goes_on(
         assert refused.status == "error" and refused.error.startswith("kata could not start a worker: could not fork")
         after = grader.grade(kata, solution, 1)
         assert after.status == "graded" and after.score == after.max_score
+
+
+@LINUX
+def test_a_worker_without_namespaces_leaves_no_scratch_folder(tmp_path, monkeypatch):
+    """Without namespaces (not root, or KATA_SANDBOX=landlock) a worker's scratch folder is on the host's
+    disk: the trusted side makes it and removes it when the worker ends, killed or not."""
+    import tempfile
+
+    monkeypatch.setenv("KATA_SANDBOX", "landlock")
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    path = tmp_path / "learner.py"
+    path.write_text("import os\n\ndef f():\n    open('junk', 'w').write('x')\n    os.makedirs('d/e', exist_ok=True)\n"
+                    "    return 1\n\ndef g():\n    while True:\n        pass\n")
+    server = launch.ForkServer(("numpy",))
+    session = LearnerSession(server, str(path), "learner", time_limit=0.5, import_time_limit=10)
+    try:
+        session.open()
+        assert session.call("f") == 1
+        assert len(list(scratch_root.iterdir())) == 1  # the worker's own, with what it wrote
+        with pytest.raises(WorkerFault, match="timed out"):
+            session.call("g")  # killed
+        assert session.call("f") == 1  # in a new worker
+    finally:
+        session.close()
+        server.stop()
+    assert list(scratch_root.iterdir()) == []

@@ -181,7 +181,7 @@ def _fork_worker(plan) -> tuple:
             return
         files = {name: bytes(data) for name, data in (request.get("files") or {}).items()}
         path, after_call = sandbox.isolate(plan, request["path"], limits_mod.Limits.from_dict(request["limits"]),
-                                           files)
+                                           files, request.get("scratch"))
         worker.serve(channel, path, request["module"], after_call)
     finally:
         os._exit(0)

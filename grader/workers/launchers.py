@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -37,6 +39,21 @@ from . import cgroups, start
 from .channel import Channel, ChannelClosed
 from .ending import describe_returncode, describe_status, kill_forked, kill_group
 from .limits import Limits
+
+
+def remove_tree(path: str) -> None:
+    """Remove a folder learner code wrote into, even where it took away its own permissions."""
+    def writable_again(_function, failed, _error):
+        try:
+            os.chmod(os.path.dirname(failed), 0o700)
+            if os.path.isdir(failed) and not os.path.islink(failed):
+                os.chmod(failed, 0o700)
+                shutil.rmtree(failed, ignore_errors=True)
+            else:
+                os.unlink(failed)
+        except OSError:
+            pass
+    shutil.rmtree(path, onerror=writable_again)
 
 
 ATTEMPTS = 3
@@ -77,11 +94,15 @@ class Worker(ABC):
             self.kill()
             self._close_channel()
             self.ended = self._reap()
+            self._release()
         return self.ended
 
     def end(self) -> None:
         """End the worker without waiting to learn how it ended (it is reaped later)."""
         self.close()
+
+    def _release(self) -> None:
+        """After the worker has ended: remove what the trusted side made for it."""
 
     def _wait(self, grace: float) -> None:
         """Wait up to ``grace`` seconds for the worker to exit by itself."""
@@ -176,10 +197,13 @@ class SubprocessLauncher(Launcher):
 
 
 class ForkedWorker(Worker):
-    def __init__(self, server: "ForkServer", pid: int, pidfd: int | None, fd: int):
+    def __init__(self, server: "ForkServer", pid: int, pidfd: int | None, fd: int, scratch: str | None = None):
         super().__init__(pid, Channel(fd, fd))
         self._server = server
         self._pidfd = pidfd
+        self._scratch = scratch
+        """The worker's scratch folder on the host's disk, made by the trusted side (a worker without
+        namespaces; one with them has a private tmpfs that ends with it)."""
 
     def kill(self) -> None:
         kill_forked(self.pid, self._pidfd)
@@ -198,8 +222,16 @@ class ForkedWorker(Worker):
             self.kill()
             self.channel.close()
             self._server.send({"op": "forget", "pid": self.pid})
+            if self._scratch is not None:
+                self._wait(1.0)  # dead before its folder goes, so nothing is written into it afterwards
             self._close_pidfd()
             self.ended = "ended by kata"
+            self._release()
+
+    def _release(self) -> None:
+        if self._scratch is not None:
+            remove_tree(self._scratch)
+            self._scratch = None
 
     def _close_pidfd(self) -> None:
         if self._pidfd is not None:
@@ -251,7 +283,9 @@ class ForkServer(Launcher):
             if "error" in reply or not fds:
                 raise WorkerStartError(reply.get("error") or "the fork server sent no worker")
             channel, *pidfd = fds
-            worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel)
+            scratch = None if reply.get("files") else tempfile.mkdtemp(prefix="kata-scratch-")
+            submission["scratch"] = scratch
+            worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel, scratch)
             if reply.get("files") and "files" not in submission:  # the worker writes a private copy
                 try:
                     submission["files"] = {name: np.frombuffer(data, dtype=np.uint8)

@@ -210,16 +210,17 @@ def wants_files(plan: Plan) -> bool:
     return plan.namespaces
 
 
-def isolate(plan: Plan, learner_path: str, limits: Limits, files: dict | None = None):
+def isolate(plan: Plan, learner_path: str, limits: Limits, files: dict | None = None, scratch: str | None = None):
     """In the forked worker, after :func:`prepare`: apply the rest of ``plan`` (fd 3 is the channel).
 
     ``files``: ``{relative path: bytes}`` of the submission whose learner file
-    is ``learner_path`` (with namespaces, see :func:`wants_files`). Returns
-    ``(path, after_call)``: the learner file to import and a function to run
-    after each call.
+    is ``learner_path`` (with namespaces, see :func:`wants_files`). ``scratch``:
+    without namespaces, the empty folder the trusted side made for this worker
+    (and removes when it ends). Returns ``(path, after_call)``: the learner
+    file to import and a function to run after each call.
     """
     if not plan.namespaces:
-        return _landlock_only(plan, learner_path, limits)
+        return _landlock_only(plan, learner_path, limits, scratch)
     for name, data in (files or {}).items():
         target = os.path.join(SUBMISSION, *name.split("/"))
         os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
@@ -290,10 +291,9 @@ def kill_strays() -> None:
             return
 
 
-def _landlock_only(plan: Plan, learner_path: str, limits: Limits):
-    import tempfile
-
-    scratch = tempfile.mkdtemp(prefix="kata-scratch-")
+def _landlock_only(plan: Plan, learner_path: str, limits: Limits, scratch: str | None):
+    if scratch is None or not os.path.isdir(scratch):
+        raise RuntimeError("a worker without namespaces needs the scratch folder the trusted side made")
     os.chdir(scratch)
     os.environ.update(HOME=scratch, TMPDIR=scratch)
     apply_limits(limits)
