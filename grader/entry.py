@@ -4,12 +4,28 @@ The fork server is started first (:func:`grader.workers.start.start_early`), the
 command line is imported and run, so the two import numpy and scipy at once.
 """
 
+import signal
 import sys
 
 from .workers.start import start_early
 
 
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def stop_as_on_ctrl_c() -> None:
+    """SIGTERM (``kill``, a batch system's time limit) and SIGHUP (a closed terminal or SSH session)
+    end kata as Ctrl-C does: results journaled, temporary folders removed, workers and fork servers
+    ended. A signal the caller chose to ignore (``nohup``) stays ignored."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, _interrupt)
+
+
 def main() -> None:
+    stop_as_on_ctrl_c()
     start_early(sys.argv[1:])
     try:
         from .cli import entry  # imported after the fork server is on its way

@@ -68,7 +68,9 @@ class ForkPool:
         if pid == 0:
             code = 1
             try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # the parent stops the run; it ends its children
+                    if hasattr(signal, name):
+                        signal.signal(getattr(signal, name), signal.SIG_IGN)
                 os.close(task_write)
                 os.close(result_read)
                 for sibling in self.children:  # their pipes must close when the parent closes them

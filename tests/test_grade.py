@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SUBMISSIONS, TINY, copy_tiny, copy_workspace
+from conftest import SUBMISSIONS, TINY, copy_tiny, copy_workspace, processes_with
 from grader.cli import main
 
 # The graded cohort is a module fixture: keep this module's tests in one test process (xdist loadgroup)
@@ -493,3 +493,68 @@ def test_a_second_run_on_the_same_journal_is_one_line_while_the_first_holds_it(t
     assert f"another kata grade (process {os.getpid()})" in busy.output and not (tmp_path / "g.csv").exists()
     assert CliRunner().invoke(main, args).exit_code == 0  # released: the next run goes ahead
     assert CliRunner().invoke(main, args).exit_code == 0  # and a run releases it too
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_ends_a_run_as_ctrl_c_does(tmp_path, signum):
+    ws = copy_tiny(tmp_path / "ws", time_limit=1)
+    subs = tmp_path / "subs"
+    for i in range(6):
+        tiny_student(subs, f"s{i}", TINY_HANGS)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs),
+               "--out", str(tmp_path / "g.csv"), "--jobs", "2", "--seed", "3"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(temp)}, start_new_session=True)
+    try:
+        journal = next_journal(ws, proc)
+        time.sleep(1.0)  # grading
+        started = _descendants(proc.pid)  # grading processes, fork servers, workers
+        assert len(started) >= 4
+        proc.send_signal(signum)  # to kata itself, as `kill PID` or a closed terminal does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 1 and "interrupted: every result so far is journaled" in err, err
+    assert "Traceback" not in err
+    assert not list(temp.glob("kata-grade-*"))  # the unpacked submissions are gone
+    deadline = time.monotonic() + 10
+    while _alive(started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(started) and not processes_with(str(ws))  # grading processes, fork servers, workers ended
+    assert journal.exists() and not (tmp_path / "g.csv").exists()
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0 and len(list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))) == 6
+
+
+def _descendants(pid: int) -> set:
+    """Every process started, directly or not, by process ``pid``."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            pass
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids) -> set:
+    """Those of ``pids`` still running (a zombie has ended)."""
+    running = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    running.add(pid)
+        except OSError:
+            pass
+    return running
