@@ -11,7 +11,7 @@ import click
 
 from . import authoring, cluster, cohort, export, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
 from .workers import sandbox
-from .workers.launchers import default_mode
+from .workers.launchers import WorkerStartError, default_mode
 from .grading import Grader, new_seed
 from .manifest import ManifestError
 from .runner import ChecksBroken
@@ -101,6 +101,9 @@ class KataGroup(click.Group):
             return super().invoke(ctx)
         except ChecksBroken as exc:
             raise KataError(str(exc)) from None
+        except WorkerStartError as exc:
+            raise KataError(f"kata could not start a worker: {exc}; the machine is out of processes "
+                            "or memory: try again when it has room") from None
         except OSError as exc:
             if exc.errno in STORAGE_ERRORS:
                 where = f" {exc.filename}" if exc.filename else ""

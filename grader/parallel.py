@@ -101,9 +101,12 @@ class ForkPool:
             while pending or any(c.task is not None for c in self.children):
                 for child in self.children:
                     if child.task is None and pending:
-                        child.task = pending.popleft()
-                        os.write(child.task_fd, json.dumps(child.task).encode() + b"\n")
+                        task = pending.popleft()
+                        if not self._dispatch(child, task):
+                            yield task, None, "internal grading error: no grading process would take it"
                 busy = {c.result_fd: c for c in self.children if c.task is not None}
+                if not busy:
+                    continue
                 ready, _, _ = select.select(list(busy), [], [], tick)
                 if not ready:
                     yield None
@@ -111,6 +114,18 @@ class ForkPool:
                     yield from self._collect(busy[fd])
         finally:
             self.close()
+
+    def _dispatch(self, child: _Child, task) -> bool:
+        """Give ``task`` to ``child``; one that died while idle is replaced first (it held nothing)."""
+        for _ in range(2):
+            try:
+                os.write(child.task_fd, json.dumps(task).encode() + b"\n")
+            except OSError:
+                self._replace(child)
+                continue
+            child.task = task
+            return True
+        return False
 
     def _collect(self, child: _Child):
         chunk = os.read(child.result_fd, 1 << 20)

@@ -345,3 +345,23 @@ def test_a_worker_without_namespaces_leaves_no_scratch_folder(tmp_path, monkeypa
         session.close()
         server.stop()
     assert list(scratch_root.iterdir()) == []
+
+
+def test_a_machine_that_refuses_the_fork_server_is_one_line(tmp_path, monkeypatch):
+    import errno
+
+    from click.testing import CliRunner
+
+    from conftest import copy_tiny
+    from grader.cli import main
+    from grader.workers import start
+
+    def refused(preload):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(start, "take", lambda preload: None)
+    monkeypatch.setattr(start, "spawn_fork_server", refused)
+    monkeypatch.setenv("KATA_WORKER", "fork")
+    result = CliRunner().invoke(main, ["--root", str(copy_tiny(tmp_path / "ws")), "check", "0.1"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "kata could not start a worker: could not start the fork server" in result.output

@@ -263,7 +263,10 @@ class ForkServer(Launcher):
 
     def ensure_started(self) -> None:
         if self._ctrl is None:
-            self._ctrl, self._proc = start.take(self.preload) or start.spawn_fork_server(self.preload)
+            try:
+                self._ctrl, self._proc = start.take(self.preload) or start.spawn_fork_server(self.preload)
+            except OSError as exc:  # the machine refused the process
+                raise WorkerStartError(f"could not start the fork server: {exc}") from None
 
     def clone(self) -> "ForkServer":
         """Another fork server, forked from this pristine one."""
@@ -317,7 +320,7 @@ class ForkServer(Launcher):
         raise WorkerStartError("the fork server ended, and so did the one started in its place")
 
     def _replace(self) -> None:
-        """Let a fork server that is gone go, so that the next request starts a fresh one."""
+        """Let a fork server that is gone go; the next :meth:`ensure_started` starts a fresh one."""
         ctrl, proc, self._ctrl, self._proc = self._ctrl, self._proc, None, None
         if ctrl is not None:
             ctrl.close()
@@ -325,7 +328,6 @@ class ForkServer(Launcher):
             proc.kill()
             proc.wait()
             cgroups.remove(proc.pid)
-        self._ctrl, self._proc = start.spawn_fork_server(self.preload)
 
     def send(self, message: dict) -> None:
         """A request the fork server does not answer (lost with a fork server that is gone)."""
