@@ -38,7 +38,12 @@ def main(argv=None) -> int:
         return 2
     kata = manifest.katas[0]
     with tempfile.TemporaryDirectory(prefix="kata-gradescope-") as scratch:
-        result = _grade(manifest, kata, root / "submission", Path(scratch))
+        try:
+            result = _grade(manifest, kata, root / "submission", Path(scratch))
+        except Exception as exc:  # noqa: BLE001 - kata's own failure: still a valid results.json
+            result = error_result(kata.id, kata.max_score, f"the autograder could not grade this submission "
+                                  f"({type(exc).__name__}: {exc}); submit again, or tell your instructor",
+                                  new_seed(), retry=True)
     write_atomic(results, formats.to_gradescope(result, kata))
     print(f"kata {kata.id}: {result.score:g}/{result.max_score:g} ({result.status})")
     return 0

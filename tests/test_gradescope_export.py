@@ -121,3 +121,24 @@ def test_visibility_comes_from_the_kata(ws, tmp_path):
     assert CliRunner().invoke(main, ["--root", str(ws), "export", "gradescope", "10.2", "--out", str(out)]).exit_code == 0
     with zipfile.ZipFile(out) as archive:
         assert "visibility: after_due_date" in archive.read("workspace/kata.yaml").decode()
+
+
+def test_kata_failing_itself_still_writes_a_valid_results_json(autograder, tmp_path, monkeypatch):
+    from grader import gradescope
+    from grader.workers.launchers import WorkerStartError
+
+    class Refused:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            raise WorkerStartError("could not start the fork server: [Errno 11] Resource temporarily unavailable")
+
+    monkeypatch.setattr(gradescope, "Grader", Refused)
+    work, _, _ = autograder
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    (root / "submission" / "mle.py").write_bytes((SUBMISSIONS / "correct_scipy.py").read_bytes())
+    assert gradescope.main([str(root), str(work / "source" / "workspace")]) == 0
+    results = valid(json.loads((root / "results" / "results.json").read_text()))
+    assert results["score"] == 0.0 and "the autograder could not grade this submission" in results["output"]
