@@ -187,9 +187,11 @@ def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
     errors = _Tally()
     superseded: list = []
     superseded_count = 0
+    kata_faults = 0
     for row in rows:
         result = row.result
         total += 1
+        kata_faults += result.kata_fault
         kata = result.kata
         percent = 100.0 * result.score / result.max_score if result.max_score else 0.0
         buckets[min(int(percent // 10), 10)] += 1
@@ -221,6 +223,10 @@ def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
         lines += ["", "errors (most common first):"]
         lines += [f"  {count:>4}x  {terminal_safe(example[:200], one_line=True)}"
                   for count, example in errors.most_common(150)]
+    if kata_faults:
+        lines += ["", f"{kata_faults} row{'s' if kata_faults != 1 else ''} kept from grading by kata itself, not by "
+                      "the students' code (see the errors above): run the same command again to grade "
+                      f"{'them' if kata_faults != 1 else 'it'}"]
     if superseded_count:
         lines += ["", f"superseded attempts, not graded (the latest of each student was): {superseded_count}"]
         lines += [f"  {terminal_safe(student, one_line=True)}: {terminal_safe(attempt, one_line=True)}"

@@ -352,6 +352,7 @@ def test_a_grading_process_that_dies_costs_one_row_graded_again_next_run(tmp_pat
     assert [r["student"] for r in rows] == [f"s{i}" for i in range(4)]
     lost = [r["student"] for r in rows if r["status"] == "error"]
     assert len(lost) == 1 and all(r["score"] == "2" for r in rows if r["status"] == "graded")
+    assert "1 row kept from grading by kata itself" in out and "run the same command again to grade it" in out
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert "(seed 3; 1 graded now, 3 unchanged)" in rerun.stdout  # only kata's fault is graded again
