@@ -4,7 +4,7 @@ Started isolated (``python -I``, see :func:`grader.workers.start.isolated_comman
 the arguments ``FD MODULE...``:
 it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
-with SCM_RIGHTS):
+with SCM_RIGHTS; each answer repeats its request's ``id``):
 
 - ``spawn``: hand over a worker: reply with its pid and whether it takes its
   submission's files as bytes, with its channel and a pidfd. The worker was
@@ -92,16 +92,16 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     continue
                 clones.add(clone)
                 os.close(fds[0])
-                ctrl.send(b"{}")
+                ctrl.send(json.dumps({"id": request.get("id")}).encode())
             elif request["op"] == "spawn":
                 try:
                     pid, channel = _alive(spare) or _fork_worker(plan)
                 except OSError as exc:  # the machine refused a fork: say so, and serve on
-                    ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}"}).encode())
+                    ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}", "id": request.get("id")}).encode())
                 else:
                     live.add(pid)
                     pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
-                    reply = {"pid": pid, "files": sandbox.wants_files(plan)}
+                    reply = {"pid": pid, "files": sandbox.wants_files(plan), "id": request.get("id")}
                     socket.send_fds(ctrl, [json.dumps(reply).encode()], [channel, *pidfds])
                     for fd in (channel, *pidfds):
                         os.close(fd)
@@ -116,7 +116,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 except ChildProcessError:
                     status = None
                 live.discard(pid)
-                ctrl.send(json.dumps({"status": status}).encode())
+                ctrl.send(json.dumps({"status": status, "id": request.get("id")}).encode())
             # Housekeeping after the reply: the caller is not kept waiting for it.
             for clone in _reap_ended(clones):
                 cgroups.remove(clone)

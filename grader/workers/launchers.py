@@ -260,6 +260,7 @@ class ForkServer(Launcher):
         self._ctrl: socket.socket | None = None
         self._proc = None
         self._lock = threading.Lock()
+        self._asked = 0
 
     def ensure_started(self) -> None:
         if self._ctrl is None:
@@ -272,7 +273,7 @@ class ForkServer(Launcher):
         """Another fork server, forked from this pristine one."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            self._exchange(json.dumps({"op": "clone"}).encode(), [theirs.fileno()])
+            self._exchange({"op": "clone"}, [theirs.fileno()])
         finally:
             theirs.close()
         sibling = ForkServer(self.preload)
@@ -282,7 +283,7 @@ class ForkServer(Launcher):
     def start(self, path: str, module_name: str, limits: Limits) -> Worker:
         submission = {"path": path, "module": module_name, "limits": limits.to_dict()}
         for _ in range(ATTEMPTS):
-            reply, fds = self._exchange(json.dumps({"op": "spawn"}).encode())
+            reply, fds = self._exchange({"op": "spawn"})
             if "error" in reply or not fds:
                 raise WorkerStartError(reply.get("error") or "the fork server sent no worker")
             channel, *pidfd = fds
@@ -302,22 +303,43 @@ class ForkServer(Launcher):
                 worker.close()
         raise WorkerStartError(f"{ATTEMPTS} workers in a row ended before they were given the submission")
 
-    def _exchange(self, message: bytes, fds=()) -> tuple:
+    def _exchange(self, message: dict, fds=()) -> tuple:
         """Send a request that is answered, ``(answer, descriptors)``; a fork server that is gone is
         replaced once (a clone's request goes to the replacement, a fresh fork server of its own)."""
         for attempt in range(2):
             self.ensure_started()
             try:
-                with self._lock:
-                    socket.send_fds(self._ctrl, [message], list(fds))
-                    answer, received, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
-                if answer:
-                    return json.loads(answer), received
+                return self._ask(message, fds)
             except OSError:
                 pass
             if attempt == 0:
                 self._replace()
         raise WorkerStartError("the fork server ended, and so did the one started in its place")
+
+    def _ask(self, message: dict, fds=()) -> tuple:
+        """``(answer, descriptors)`` to ``message``; OSError if the fork server is gone.
+
+        Each request carries an id its answer repeats. The control socket is shared with the grading
+        processes forked from this one: one killed between its request and the answer leaves that
+        answer queued, and taking it for the next request's would put every later answer one behind
+        (a spawn answered by a status). An answer to another id is set aside: its descriptors closed,
+        its worker forgotten (it ends when its channel closes).
+        """
+        self._asked += 1
+        ident = f"{os.getpid()}.{self._asked}"
+        with self._lock:
+            socket.send_fds(self._ctrl, [json.dumps({**message, "id": ident}).encode()], list(fds))
+            while True:
+                data, received, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
+                if not data:
+                    raise OSError("the fork server closed its control socket")
+                answer = json.loads(data)
+                if answer.get("id") == ident:
+                    return answer, received
+                for fd in received:
+                    os.close(fd)
+                if isinstance(answer.get("pid"), int):
+                    self._ctrl.send(json.dumps({"op": "forget", "pid": answer["pid"]}).encode())
 
     def _replace(self) -> None:
         """Let a fork server that is gone go; the next :meth:`ensure_started` starts a fresh one."""
@@ -340,12 +362,12 @@ class ForkServer(Launcher):
     def request(self, message: dict) -> dict:
         """A request and the fork server's answer; ``{}`` from a fork server that is gone."""
         try:
-            with self._lock:
-                self._ctrl.send(json.dumps(message).encode())
-                answer = self._ctrl.recv(4096)
+            answer, fds = self._ask(message)
         except (OSError, AttributeError):
             return {}
-        return json.loads(answer) if answer else {}
+        for fd in fds:
+            os.close(fd)
+        return answer
 
     def stop(self) -> None:
         if self._ctrl is not None:
