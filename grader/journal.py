@@ -40,9 +40,13 @@ def exclusive(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8") as handle:
         if not _lock(handle):
-            handle.seek(0)
-            holder = handle.read().strip()[:20] or "another process"
-            raise JournalBusy(f"another kata grade (process {holder}) is grading into {path.name}; "
+            try:
+                handle.seek(0)
+                holder = handle.read().strip()[:20]
+            except OSError:  # Windows refuses to read a locked region
+                holder = ""
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise JournalBusy(f"another kata grade{who} is grading into {path.name}; "
                               "wait for it to finish, then run this command again")
         handle.seek(0)
         handle.truncate()
