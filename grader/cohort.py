@@ -150,7 +150,9 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
     checks = kata_digest(kata, seed)
     run = CohortRun(kata, seed, layout or layouts.detect(submissions))
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
-    scratch = Path(tempfile.mkdtemp(prefix="kata-grade-"))
+    _sweep_stale_runs()
+    scratch = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
+    outer, tempfile.tempdir = tempfile.tempdir, str(scratch)  # the run's staging and worker folders live here
     try:
         pending, order = [], []
         for sub in discover(submissions, kata.files[0], relative, scratch, run.layout):
@@ -177,11 +179,36 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
             progress.finish()
             run.graded = len(pending)
     finally:
+        tempfile.tempdir = outer
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
     order.sort(key=lambda row: row[0])
     run.rows = JournalRows(journal, order)
     return run
+
+
+RUN_PREFIX = "kata-grade-"
+"""A run's temporary folder: ``kata-grade-<pid>-<random>``, holding the unpacked submissions, their
+staging copies and (without namespaces) the workers' scratch folders; removed when the run ends."""
+
+
+def _sweep_stale_runs() -> None:
+    """Remove the temporary folders of runs whose process is gone (killed with SIGKILL, a power cut):
+    unpacked submissions do not outlive their run for longer than the next one."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*-*"):
+        pid = folder.name[len(RUN_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's, or cannot tell: leave it
+    return True
 
 
 def _identity(sub) -> dict | None:

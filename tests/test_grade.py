@@ -309,7 +309,11 @@ def test_killed_run_resumes_without_duplicates(tmp_path):
         tiny_student(subs, f"s{i:02d}", TINY_HANGS if i % 6 == 0 else TINY_SOLUTION.read_text())
     command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs),
                "--out", str(tmp_path / "g.csv"), "--jobs", "2", "--seed", "3"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=env)
     journal = next_journal(ws, proc)
     deadline = time.monotonic() + 60
     while len(journal.read_text().splitlines()) < 5 and time.monotonic() < deadline:
@@ -318,7 +322,9 @@ def test_killed_run_resumes_without_duplicates(tmp_path):
     proc.wait()
     done_before = len(journaled(journal))
     assert 0 < done_before < 12 and not (tmp_path / "g.csv").exists()
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert list(temp.iterdir())  # a killed run cannot remove its unpacked submissions...
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert not list(temp.iterdir())  # ...the next run does, with its own
     assert rerun.returncode == 0, rerun.stderr
     assert f"(seed 3; {12 - done_before} graded now, {done_before} unchanged)" in rerun.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
@@ -512,8 +518,8 @@ def test_sigterm_or_sighup_ends_a_run_as_ctrl_c_does(tmp_path, signum):
     try:
         journal = next_journal(ws, proc)
         time.sleep(1.0)  # grading
-        started = _descendants(proc.pid)  # grading processes, fork servers, workers
-        assert len(started) >= 4
+        started = _descendants(proc.pid)  # grading processes, fork servers, workers (as many as exist by now)
+        assert len(started) >= 2
         proc.send_signal(signum)  # to kata itself, as `kill PID` or a closed terminal does
         _, err = proc.communicate(timeout=60)
     finally:
