@@ -194,7 +194,10 @@ staging copies and (without namespaces) the workers' scratch folders; removed wh
 
 def _sweep_stale_runs() -> None:
     """Remove the temporary folders of runs whose process is gone (killed with SIGKILL, a power cut):
-    unpacked submissions do not outlive their run for longer than the next one."""
+    unpacked submissions do not outlive their run for longer than the next one. POSIX only: on
+    Windows ``os.kill(pid, 0)`` would end process ``pid`` instead of asking whether it runs."""
+    if os.name != "posix":
+        return
     for folder in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*-*"):
         pid = folder.name[len(RUN_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):

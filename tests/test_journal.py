@@ -29,10 +29,15 @@ def test_lines_are_readable_at_once_and_fsynced_in_groups(tmp_path, monkeypatch)
     assert again.lookup("s4", "digest", "checks") and again.read("s4").score == 1
 
 
-def test_a_torn_last_line_is_ignored_and_the_next_stands_alone(tmp_path):
+def _started(tmp_path, seed: int) -> tuple:
     path = tmp_path / "journal.jsonl"
     journal = Journal(path)
-    journal.start(3)
+    journal.start(seed)
+    return path, journal
+
+
+def test_a_torn_last_line_is_ignored_and_the_next_stands_alone(tmp_path):
+    path, journal = _started(tmp_path, 3)
     journal.append("ada", "d", "c", _result(2))
     journal.close()
     with open(path, "ab") as handle:
@@ -49,9 +54,7 @@ def test_a_torn_last_line_is_ignored_and_the_next_stands_alone(tmp_path):
 def test_a_result_kata_itself_spoiled_is_graded_again(tmp_path):
     from grader.results import CheckResult, Outcome, error_result
 
-    path = tmp_path / "journal.jsonl"
-    journal = Journal(path)
-    journal.start(5)
+    path, journal = _started(tmp_path, 5)
     journal.append("ada", "d", "c", _result(2))
     journal.append("bob", "d", "c", error_result("t", 2.0, "kata could not start a worker: could not fork", 5,
                                                  retry=True))

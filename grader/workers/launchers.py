@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -39,21 +38,6 @@ from . import cgroups, start
 from .channel import Channel, ChannelClosed
 from .ending import describe_returncode, describe_status, kill_forked, kill_group
 from .limits import Limits
-
-
-def remove_tree(path: str) -> None:
-    """Remove a folder learner code wrote into, even where it took away its own permissions."""
-    def writable_again(_function, failed, _error):
-        try:
-            os.chmod(os.path.dirname(failed), 0o700)
-            if os.path.isdir(failed) and not os.path.islink(failed):
-                os.chmod(failed, 0o700)
-                shutil.rmtree(failed, ignore_errors=True)
-            else:
-                os.unlink(failed)
-        except OSError:
-            pass
-    shutil.rmtree(path, onerror=writable_again)
 
 
 ATTEMPTS = 3
@@ -197,7 +181,8 @@ class SubprocessLauncher(Launcher):
 
 
 class ForkedWorker(Worker):
-    def __init__(self, server: "ForkServer", pid: int, pidfd: int | None, fd: int, scratch: str | None = None):
+    def __init__(self, server: "ForkServer", pid: int, pidfd: int | None, fd: int,
+                 scratch: tempfile.TemporaryDirectory | None = None):
         super().__init__(pid, Channel(fd, fd))
         self._server = server
         self._pidfd = pidfd
@@ -230,7 +215,10 @@ class ForkedWorker(Worker):
 
     def _release(self) -> None:
         if self._scratch is not None:
-            remove_tree(self._scratch)
+            try:
+                self._scratch.cleanup()  # gives back permissions learner code took away, as it goes
+            except OSError:
+                pass
             self._scratch = None
 
     def _close_pidfd(self) -> None:
@@ -287,8 +275,8 @@ class ForkServer(Launcher):
             if "error" in reply or not fds:
                 raise WorkerStartError(reply.get("error") or "the fork server sent no worker")
             channel, *pidfd = fds
-            scratch = None if reply.get("files") else tempfile.mkdtemp(prefix="kata-scratch-")
-            submission["scratch"] = scratch
+            scratch = None if reply.get("files") else tempfile.TemporaryDirectory(prefix="kata-scratch-")
+            submission["scratch"] = scratch and scratch.name
             worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel, scratch)
             if reply.get("files") and "files" not in submission:  # the worker writes a private copy
                 try:
