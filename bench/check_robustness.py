@@ -25,8 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from grader import grading, workspace  # noqa: E402
 from test_submissions import CORRECT, MISTAKES  # noqa: E402
+
+from grader.core import grading
+from grader.learner import workspace
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
 _state: dict = {}

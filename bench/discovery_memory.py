@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.cohort import _identity  # noqa: E402
-from grader.submissions import discover  # noqa: E402
+from grader.cohort.run import _identity  # noqa: E402
+from grader.core.submission import discover  # noqa: E402
 
 
 def measure(size: int, folder: Path) -> tuple:

@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import grading, workspace  # noqa: E402
+from grader.core import grading
+from grader.learner import workspace
 
 FILES = {
     "10.1": ["solutions/10.1-bayes/bayes.py", "tests/submissions/katas/bayes_loops.py",

@@ -25,9 +25,9 @@ import resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from grader import workspace
-from grader.cohort import CohortRun, JournalRows, Output, write_outputs
-from grader.journal import Journal
-from grader.report import summary_lines
+from grader.cohort.run import CohortRun, JournalRows, Output, write_outputs
+from grader.cohort.journal import Journal
+from grader.learner.report import summary_lines
 
 folder = Path(sys.argv[2])
 manifest = workspace.load_manifest(Path(sys.argv[1]))
@@ -46,7 +46,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def simulate(folder: Path, size: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from grader import grading, workspace
+    from grader.core import grading
+    from grader.learner import workspace
 
     manifest = workspace.load_manifest(ROOT)
     kata = manifest.get("10.2")

@@ -35,10 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import grading, staging, workspace  # noqa: E402
-from grader.journal import Journal  # noqa: E402
-from grader.session import LearnerSession  # noqa: E402
-from grader.workers.channel import Channel  # noqa: E402
+from grader.cohort.journal import Journal  # noqa: E402
+from grader.core import grading, staging
+from grader.core.session import LearnerSession  # noqa: E402
+from grader.learner import workspace
+from grader.workers.wire.channel import Channel  # noqa: E402
 
 CALLS = "learner calls: send, the worker, answer"
 OPEN = "open: hand-over, sandbox, import"

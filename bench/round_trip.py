@@ -38,11 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from grader import grading, workspace  # noqa: E402
-from grader.session import LearnerSession  # noqa: E402
-from grader.workers import launchers  # noqa: E402
-from grader.workers.channel import Channel  # noqa: E402
-from grader.workers.limits import Limits  # noqa: E402
+from grader.core import grading
+from grader.core.session import LearnerSession  # noqa: E402
+from grader.learner import workspace
+from grader.workers.client import launchers  # noqa: E402
+from grader.workers.inside.limits import Limits  # noqa: E402
+from grader.workers.wire.channel import Channel  # noqa: E402
 
 
 def floor(rounds: int = 2000) -> None:

@@ -29,7 +29,7 @@ PRELOAD = ("numpy", "scipy.optimize", "scipy.stats")
 
 def servers() -> dict:
     """One started fork server per configuration."""
-    from grader.workers import launchers as launch
+    from grader.workers.client import launchers as launch
 
     started = {}
     for layers in LAYERS:
@@ -41,8 +41,8 @@ def servers() -> dict:
 
 
 def one_worker(server, path: str, data) -> tuple:
-    from grader.workers.limits import Limits
-    from grader.session import LearnerSession
+    from grader.core.session import LearnerSession
+    from grader.workers.inside.limits import Limits
 
     session = LearnerSession(server, path, "learner", time_limit=5, import_time_limit=30, limits=Limits())
     t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """kata: an exercise grader and kata runner for numeric Python.
 
-Learner code runs in worker processes (:mod:`grader.workers.worker`); checks and
-scoring stay in the trusted process (:mod:`grader.runner`).
+Learner code runs in worker processes (:mod:`grader.workers.inside.worker`); checks and
+scoring stay in the trusted process (:mod:`grader.core.runner`).
 """
 
 __version__ = "0.1.0"
@@ -10,15 +10,15 @@ __version__ = "0.1.0"
 def check(kata_id: str, **options):
     """Grade a kata from a notebook: ``from grader import check; check("ID")``.
 
-    See :func:`grader.notebook.check`; imported lazily so ``import grader`` stays light.
+    See :func:`grader.learner.notebook.check`; imported lazily so ``import grader`` stays light.
     """
     import inspect
 
-    from .workers import worker
+    from .workers.inside import worker
 
     if worker.SERVING:
         return None  # a leftover check() in a notebook kata is grading: never grade inside a worker
-    from .notebook import check as notebook_check
+    from .learner.notebook import check as notebook_check
 
     if "file" not in options and "namespace" not in options:
         options["namespace"] = inspect.currentframe().f_back.f_globals

@@ -1,6 +1,6 @@
 """Helpers for writing checks: validate what came back, compare, explain.
 
-Every value a learner returns is plain data decoded by :mod:`grader.workers.codec`,
+Every value a learner returns is plain data decoded by :mod:`grader.workers.wire.codec`,
 but it is still the learner's: these helpers turn it into floats or arrays
 (leniently, the way learners write code: a NumPy scalar or a 0-d array is a
 number, a tuple, list or array of two numbers is a pair) and fail with a
@@ -18,18 +18,9 @@ import math
 
 import numpy as np
 
-from .session import LearnerError
-from .show import describe, fmt
-
-
-class CheckFailure(AssertionError):
-    """A check failed because the learner's value is wrong; ``detail`` says how."""
-
-    def __init__(self, detail: str, call: str | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.call = call
-
+from .core.runner import CheckFailure
+from .core.session import LearnerError
+from .core.show import describe, fmt
 
 NLL_GAP = 1e-3
 """How far above its minimum a fitted model's negative log-likelihood may be, in nats.

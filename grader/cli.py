@@ -9,12 +9,21 @@ from pathlib import Path
 
 import click
 
-from . import authoring, cluster, cohort, export, hints, layouts, report, settings, verify as verify_mod, watch as watch_mod, workspace
-from .workers import sandbox
-from .workers.launchers import WorkerStartError, default_mode
-from .grading import Grader, new_seed
-from .manifest import ManifestError
-from .runner import ChecksBroken
+from . import settings
+from .authoring import new as authoring
+from .authoring import verify as verify_mod
+from .cohort import cluster, layouts, summary
+from .cohort import run as cohort
+from .cohort.outputs import FOLDER_FORMATS, check_writable, parse_outputs, write_outputs
+from .core.grading import Grader, new_seed
+from .core.manifest import ManifestError
+from .core.runner import ChecksBroken
+from .core.show import points
+from .learner import hints, live, report, workspace
+from .learner import watch as watch_mod
+from .platforms import gradescope
+from .workers.client.launchers import WorkerStartError, default_mode
+from .workers.inside import sandbox
 
 
 class KataError(click.ClickException):
@@ -177,8 +186,8 @@ def check(obj: Context, kata_id, functions, everything, file_path, as_json, verb
             result = grader.grade(kata, path, seed, only=only)
             click.echo(report.to_json(result))
         else:
-            result, _ = run_check(obj, grader, kata, path, seed, only, everything=everything, verbose=verbose)
-    _record(obj, kata, path, result, only)
+            result, _ = live.run_check(obj.colour, grader, kata, path, seed, only, everything=everything, verbose=verbose)
+    live.record(obj.manifest.root, kata, path, result, only)
     raise SystemExit(0 if result.full_marks else 1)
 
 
@@ -188,53 +197,6 @@ def _functions(kata, names) -> set | None:
     if unknown:
         raise KataError(f"kata {kata.id} has no function '{unknown[0]}'; its functions: {', '.join(kata.targets)}")
     return set(names) or None
-
-
-def run_check(obj: Context, grader, kata, path: Path, seed: int, only=None, *, everything=False, verbose=False):
-    """Grade, writing each check's line as soon as it is decided; return the result and its report."""
-    checks = [c for c in kata.checks if only is None or c.target in only]
-    live = LiveLines(obj.colour)
-    shown = report.CheckReport(kata.id, report.targets_of(checks), live.line, everything=everything,
-                               verbose=verbose, style=click.style)
-    live.report = shown
-    shown.start(seed)
-    result = grader.grade(kata, path, seed, only=only, listener=live)
-    live.clear()
-    shown.finish(result)
-    return result, shown
-
-
-class LiveLines:
-    """Lines to the terminal as they come; on a terminal, the check being run shows until it is decided."""
-
-    def __init__(self, colour):
-        self.colour = colour
-        self.tty = sys.stdout.isatty()
-        self.report = None
-        self._status = False
-
-    def line(self, text: str) -> None:
-        self.clear()
-        click.echo(text, color=self.colour)
-        sys.stdout.flush()
-
-    def started(self, check) -> None:
-        if self.tty:
-            click.echo(click.style(f"  ... {check.name}", dim=True), nl=False, color=self.colour)
-            sys.stdout.flush()
-            self._status = True
-
-    def decided(self, result) -> None:
-        self.report.decided(result)
-
-    def clear(self) -> None:
-        if self._status:
-            click.echo("\r\x1b[K", nl=False)
-            self._status = False
-
-
-def _record(obj: Context, kata, path: Path, result, only=None) -> None:
-    workspace.State(obj.manifest.root).record_result(kata, path, result, complete=only is None)
 
 
 @main.command("verify")
@@ -248,7 +210,7 @@ def verify_command(obj: Context, kata_id):
     stray = [] if kata_id else verify_mod.orphans(obj.manifest)
     for verdict in verdicts:
         count, worth = len(verdict.kata.checks), verdict.kata.max_score
-        summary = f"{count} check{'s' if count != 1 else ''}, {report.points(worth)} point{'s' if worth != 1 else ''}"
+        summary = f"{count} check{'s' if count != 1 else ''}, {points(worth)} point{'s' if worth != 1 else ''}"
         click.echo(f"{'ok  ' if verdict.ok else 'FAIL'}  {verdict.kata.id}  {verdict.kata.title} ({summary})")
         for problem in verdict.problems:
             click.echo(f"      - {problem}")
@@ -264,7 +226,7 @@ def verify_command(obj: Context, kata_id):
 @click.argument("submissions", type=click.Path(file_okay=False))
 @click.option("--out", "outs", multiple=True, required=True,
               help="Gradebook to write: FILE.csv, FILE.json, FILE.xml (JUnit), or DIR/ with --format. Repeatable.")
-@click.option("--format", "folder_format", type=click.Choice(cohort.FOLDER_FORMATS), default=None,
+@click.option("--format", "folder_format", type=click.Choice(FOLDER_FORMATS), default=None,
               help="What a folder --out holds: one results.json per student for this platform.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Submissions graded at a time.")
@@ -286,7 +248,7 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     if not folder.is_dir():
         raise KataError(f"submissions folder {submissions} does not exist; pass the folder holding one entry per student")
     try:
-        outputs = cohort.parse_outputs(outs, folder_format, folder)
+        outputs = parse_outputs(outs, folder_format, folder)
     except cohort.GradeError as exc:
         raise KataError(str(exc)) from None
     feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
@@ -294,7 +256,7 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     layout = layout or layouts.detect(folder)
     try:
-        cohort.check_writable(outputs, feedback)
+        check_writable(outputs, feedback)
         with cohort.hold(obj.manifest, kata, folder):  # one run at a time per journal, gradebooks included
             _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
     except cohort.GradeError as exc:
@@ -322,11 +284,11 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
     finally:
         if client is not None:
             client.close()
-    cohort.write_outputs(run, outputs, feedback)
-    for line in report.summary_lines(run.rows, run.seed, run.graded, run.reused):
+    write_outputs(run, outputs, feedback)
+    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
         click.echo(line)
     for output in outputs:
-        click.echo(f"wrote {output.path}{'/' if output.kind in cohort.FOLDER_FORMATS else ''}")
+        click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
 
 
 @main.command()
@@ -403,7 +365,7 @@ def export_group():
 def export_gradescope(obj: Context, kata_id, out):
     """The autograder zip of kata ID for a Gradescope programming assignment."""
     kata = obj.kata(kata_id)
-    path = export.gradescope_zip(obj.manifest, kata, Path(out).expanduser().resolve())
+    path = gradescope.gradescope_zip(obj.manifest, kata, Path(out).expanduser().resolve())
     click.echo(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment "
                f"(setup.sh installs kata; run_autograder grades {kata.files[0]} or the only .py or notebook)")
 
@@ -446,54 +408,8 @@ def watch(obj: Context, kata_id, max_checks):
     with Grader(obj.manifest) as grader:
         grader.suite(kata)
         try:
-            watch_mod.run(WatchSession(obj, grader, kata, terminal), kata.learner_path,
+            watch_mod.run(watch_mod.WatchSession(obj.manifest.root, obj.colour, grader, kata, terminal), kata.learner_path,
                           terminal=terminal, max_runs=max_checks)
         except KeyboardInterrupt:
             pass
     click.echo("stopped watching", err=True)
-
-
-class WatchSession:
-    """What ``kata watch`` does on each event: run the focused check, show a hint."""
-
-    def __init__(self, obj: Context, grader, kata, terminal: bool):
-        self.obj, self.grader, self.kata, self.terminal = obj, grader, kata, terminal
-        self.targets = list(kata.targets)
-
-    def check(self, focus) -> str | None:
-        """Run the checks in focus; return the function to work on (the first failing or not started)."""
-        if self.terminal:
-            click.clear()
-        path = self.kata.learner_path
-        if not path.exists():
-            click.echo(f"{path.name} does not exist; restore the stub from {self.kata.shown_shipped()}")
-            return None
-        result, shown = run_check(self.obj, self.grader, self.kata, path, new_seed(), focus.only,
-                                  everything=focus.everything)
-        _record(self.obj, self.kata, path, result, focus.only)
-        scope = f"only {focus.function}" if focus.function else ("all checks" if focus.everything else "every function")
-        keys = f"; keys: {watch_mod.KEYS}" if self.terminal else "; Ctrl-C to stop"
-        click.echo(click.style(f"watching {path.name} ({scope}){keys}", dim=True), color=self.obj.colour)
-        sys.stdout.flush()
-        return shown.focus or (shown.todo[0] if shown.todo else None)
-
-    def hint(self, target: str | None, focus) -> None:
-        """The next hint of ``target``'s ladder (starting from its failing check)."""
-        if target is None:
-            click.echo("no function to hint at: every check passes")
-            return
-        try:
-            available = hints.load(self.kata)
-        except ManifestError as exc:
-            click.echo(str(exc))
-            return
-        entry = workspace.State(self.obj.manifest.root).get(self.kata.id)
-        title, steps = hints.ladder(self.kata, available, target, entry.get("failed_checks", []))
-        if not steps:
-            click.echo(f"kata {self.kata.id} has no hints for {target}")
-            return
-        level = min(focus.hint_levels.get(target, 0) + 1, len(steps))
-        focus.hint_levels[target] = level
-        click.echo(click.style(f"{title}, hint {level}/{len(steps)}: {steps[level - 1]}", fg="yellow"),
-                   color=self.obj.colour)
-        sys.stdout.flush()

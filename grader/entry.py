@@ -1,13 +1,17 @@
-"""The ``kata`` console script; nothing in kata imports this module.
+"""The ``kata`` console script (``grader.entry:main``); nothing in kata imports this module.
 
-The fork server is started first (:func:`grader.workers.start.start_early`), then the
-command line is imported and run, so the two import numpy and scipy at once.
+For a command that grades, the fork server is started first
+(:func:`grader.workers.client.start.start_early`), then the command line is
+imported and run, so the two import numpy and scipy at once.
 """
 
 import signal
 import sys
 
-from .workers.start import start_early
+from .workers.client.start import start_early
+
+COMMANDS_WITH_WORKERS = ("check", "watch", "grade", "verify")
+"""The commands that start workers: for these the fork server is started before anything else."""
 
 
 def _interrupt(signum, _frame):
@@ -24,9 +28,23 @@ def stop_as_on_ctrl_c() -> None:
             signal.signal(number, _interrupt)
 
 
+def _command(args: list) -> str:
+    """The subcommand in ``args`` (skipping options and --root's value)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--root":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return ""
+
+
 def main() -> None:
     stop_as_on_ctrl_c()
-    start_early(sys.argv[1:])
+    if _command(sys.argv[1:]) in COMMANDS_WITH_WORKERS:
+        start_early()
     try:
         from .cli import entry  # imported after the fork server is on its way
     except ModuleNotFoundError as exc:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from . import grading, workspace
-from .runner import check_rng
-from .session import LearnerProxy, LearnerSession
+from .core import grading
+from .core.runner import check_rng
+from .core.session import LearnerProxy, LearnerSession
+from .learner import workspace
 
 __all__ = ["pytest_addoption", "learner_session", "learner", "rng", "seed"]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import grading, workspace
+from grader.core import grading
+from grader.learner import workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-import grader.session as session
-from grader.workers.channel import Channel, ChannelTimeout
+import grader.core.session as session
+from grader.workers.wire.channel import Channel, ChannelTimeout
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, SUBMISSIONS, copy_tiny
+
 from grader.cli import main
 
 
@@ -215,14 +215,14 @@ def test_doctor_lists_protections(monkeypatch):
     (["--no-color", "watch", "10.2"], "watch"), (["--help"], ""), (["list"], "list"),
 ])
 def test_entry_point_recognises_commands_that_need_workers(args, command):
-    from grader.workers import start as early
+    from grader import entry
 
-    assert early._command(args) == command
+    assert entry._command(args) == command
 
 
 def test_early_fork_server_is_adopted_only_for_the_default_preload():
     from grader.settings import DEFAULT_PRELOAD
-    from grader.workers import start as early
+    from grader.workers.client import start as early
 
     early._started["server"] = early.spawn_fork_server(DEFAULT_PRELOAD)
     assert early.take(("numpy",)) is None and early.take(DEFAULT_PRELOAD) is None

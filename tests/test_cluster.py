@@ -13,8 +13,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import TINY, copy_tiny
+
 from grader.cli import main
 
 pytest.importorskip("distributed")
@@ -130,8 +130,8 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
 def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_path):
     from distributed import Client
 
-    from grader import cluster as remote
-    from grader.workspace import load_manifest
+    from grader.cohort import cluster as remote
+    from grader.learner.workspace import load_manifest
 
     ws = copy_tiny(tmp_path / "ws")
     manifest = load_manifest(ws)

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader.workers.codec import CodecError, Opaque, decode, encode
+from grader.workers.wire.codec import CodecError, Opaque, decode, encode
 
 
 @pytest.mark.parametrize("value", [

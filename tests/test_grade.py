@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SUBMISSIONS, TINY, copy_tiny, copy_workspace, processes_with
+
 from grader.cli import main
 
 # The graded cohort is a module fixture: keep this module's tests in one test process (xdist loadgroup)
@@ -487,7 +487,9 @@ def test_a_full_disk_is_one_line_and_the_next_run_goes_on_from_the_journal(tmp_p
 
 
 def test_a_second_run_on_the_same_journal_is_one_line_while_the_first_holds_it(tmp_path):
-    from grader import cohort, journal, workspace
+    from grader.cohort import journal
+    from grader.cohort import run as cohort
+    from grader.learner import workspace
 
     ws = copy_tiny(tmp_path / "ws")
     subs = tmp_path / "subs"

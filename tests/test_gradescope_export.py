@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SUBMISSIONS
+
 from grader.cli import main
 
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -75,7 +75,7 @@ def test_setup_installs_the_wheel_it_carries(autograder, tmp_path):
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target),
                            str(work / "source" / wheel)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert (target / "grader" / "workers" / "worker.py").exists() and (target / "grader" / "gradescope.py").exists()
+    assert (target / "grader" / "workers" / "inside" / "worker.py").exists() and (target / "grader" / "platforms" / "autograder.py").exists()
 
 
 def test_a_correct_submission_gets_full_marks(autograder, tmp_path):
@@ -124,8 +124,8 @@ def test_visibility_comes_from_the_kata(ws, tmp_path):
 
 
 def test_kata_failing_itself_still_writes_a_valid_results_json(autograder, tmp_path, monkeypatch):
-    from grader import gradescope
-    from grader.workers.launchers import WorkerStartError
+    from grader.platforms import autograder as gradescope
+    from grader.workers.client.launchers import WorkerStartError
 
     class Refused:
         def __init__(self, *args, **kwargs):

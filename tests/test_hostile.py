@@ -14,9 +14,9 @@ import time
 import uuid
 
 import pytest
-
 from conftest import SUBMISSIONS, processes_with
-from grader.workers import sandbox
+
+from grader.workers.inside import sandbox
 
 PLAN = sandbox.probe()
 NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
@@ -260,7 +260,7 @@ def test_cpu_burning_thread_is_stopped_with_the_worker(grader, manifest, tmp_pat
     "import numpy\nnumpy.isclose = numpy.allclose = lambda *a, **k: True",
     "import pytest\npytest.approx = lambda *a, **k: True\npytest.raises = None",
     "builtins.open = builtins.compile = None\nmath.isclose = lambda *a, **k: True\nmath.isfinite = lambda x: True",
-    "sys.modules['grader.workers.codec'] = None\nsys.modules['grader.checklib'] = None",
+    "sys.modules['grader.workers.wire.codec'] = None\nsys.modules['grader.checklib'] = None",
 ])
 def test_patching_libraries_cannot_change_the_score(fast_grader, kata, tmp_path, prelude):
     path = hostile(tmp_path, "return True", prelude=prelude)
@@ -272,7 +272,7 @@ def test_patching_libraries_cannot_change_the_score(fast_grader, kata, tmp_path,
 def test_hijacking_the_worker_protocol_only_changes_its_own_answers(fast_grader, kata, tmp_path):
     """Learner code can rewrite the worker; then it answers like code returning constants."""
     path = hostile(tmp_path, "return False", prelude=(
-        "import grader.workers.worker as _w\n"
+        "import grader.workers.inside.worker as _w\n"
         "_w._answer = lambda module, request: {{'ok': 0.55, 'passed': True, 'score': 32}}"))
     result = grade(fast_grader, kata, path)
     assert result.score == 0 and result.max_score == 32

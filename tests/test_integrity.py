@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import TINY, copy_tiny
-from grader.workers import cgroups, codec, sandbox
+
 from grader.cli import main
+from grader.workers.inside import cgroups, sandbox
+from grader.workers.wire import codec
 
 PLAN = sandbox.probe()
 NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
@@ -124,7 +125,7 @@ def test_worker_read_roots_come_from_the_runtime_not_the_path(monkeypatch, tmp_p
     monkeypatch.chdir(tmp_path)
     roots = sandbox._python_paths()
     assert str(tmp_path) not in roots and os.getcwd() not in roots
-    package = Path(sandbox.__file__).resolve().parent.parent
+    package = Path(sandbox.__file__).resolve().parents[2]
     assert str(package) in roots and package.name == "grader"
     repo = package.parent
     assert str(repo) not in roots  # kata's own package folder only, not the checkout with solutions/
@@ -399,7 +400,7 @@ def test_a_frame_of_tiny_objects_is_refused_before_it_is_parsed():
 
 
 FORGED = '''
-import grader.workers.worker as _worker
+import grader.workers.inside.worker as _worker
 
 def _forge(channel, answer):
     {body}
@@ -450,8 +451,8 @@ def busy_machine():
 @CPU_LOAD
 @pytest.mark.skipif(not os.path.exists("/proc/self/schedstat"), reason="needs Linux scheduler statistics")
 def test_time_spent_waiting_for_a_cpu_does_not_count(tiny_grader, tmp_path, busy_machine, monkeypatch):
-    from grader import session as sessions
-    from grader.session import LearnerSession, WorkerFault
+    from grader.core import session as sessions
+    from grader.core.session import LearnerSession, WorkerFault
 
     # What is tested is that waiting is not counted, not the cap on the credit (tests/test_channel.py):
     # the other test process's workers share kata's CPU group, so the worker's share here varies widely.

@@ -2,9 +2,9 @@
 
 import json
 
-from grader import journal as journal_mod
-from grader.journal import Journal
-from grader.results import KataResult
+from grader.cohort import journal as journal_mod
+from grader.cohort.journal import Journal
+from grader.core.results import KataResult
 
 
 def _result(score: float) -> KataResult:
@@ -52,7 +52,7 @@ def test_a_torn_last_line_is_ignored_and_the_next_stands_alone(tmp_path):
 
 
 def test_a_result_kata_itself_spoiled_is_graded_again(tmp_path):
-    from grader.results import CheckResult, Outcome, error_result
+    from grader.core.results import CheckResult, Outcome, error_result
 
     path, journal = _started(tmp_path, 5)
     journal.append("ada", "d", "c", _result(2))

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, SUBMISSIONS
-from grader import workspace
+
 from grader.cli import main
+from grader.learner import workspace
 
 STYLES = {"10.1": ["bayes_loops", "bayes_vectorised", "bayes_scipy_frozen"],
           "10.3": ["map_sklearn_style", "map_scipy_minimize", "map_lbfgs_gradient"]}

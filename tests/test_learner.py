@@ -9,10 +9,13 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, SUBMISSIONS
-from grader import checklib, diagnose, report, verify
+
+from grader import checklib
+from grader.authoring import verify
 from grader.cli import main
+from grader.core import diagnose
+from grader.learner import report
 
 MISCONCEPTIONS = sorted(p.stem for p in (REPO / "katas/10.2-mle/misconceptions").glob("*.py"))
 

@@ -8,11 +8,11 @@ import zipfile
 import nbformat
 import pytest
 from click.testing import CliRunner
+from conftest import SUBMISSIONS
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import SUBMISSIONS
-from grader import layouts
 from grader.cli import main
+from grader.cohort import layouts
 
 CORRECT = (SUBMISSIONS / "correct_scipy.py").read_text()
 DDOF = CORRECT.replace("return np.array(stats.norm.fit(data))", "return np.array([np.mean(data), np.std(data, ddof=1)])")

@@ -10,8 +10,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SUBMISSIONS, TINY, copy_tiny
+
 from grader.cli import main
 
 SOLUTION = (TINY / "solutions/0.1-tiny/tiny.py").read_text()

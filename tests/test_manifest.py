@@ -3,9 +3,9 @@
 import shutil
 
 import pytest
-
 from conftest import REPO
-from grader.manifest import ManifestError, load
+
+from grader.core.manifest import ManifestError, load
 
 GOOD = """\
 format_version: 1

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from grader.parallel import ForkPool
+from grader.cohort.executors import ForkPool
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the fork pool is POSIX only")
 

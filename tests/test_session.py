@@ -9,12 +9,20 @@ import uuid
 
 import numpy as np
 import pytest
-
 from conftest import processes_with
-from grader.workers import launchers as launch, sandbox
-from grader.workers.codec import Opaque
-from grader.workers.limits import Limits
-from grader.session import ImportFailed, LearnerError, LearnerProxy, LearnerSession, NotDefined, WorkerFault
+
+from grader.core.session import (
+    ImportFailed,
+    LearnerError,
+    LearnerProxy,
+    LearnerSession,
+    NotDefined,
+    WorkerFault,
+)
+from grader.workers.client import launchers as launch
+from grader.workers.inside import sandbox
+from grader.workers.inside.limits import Limits
+from grader.workers.wire.codec import Opaque
 
 LEARNER = textwrap.dedent('''
     import os, sys, time
@@ -299,7 +307,7 @@ def test_a_fork_server_that_was_killed_is_replaced_at_the_next_submission(fork_s
 
 @pytest.mark.skipif(not os.path.isdir("/sys/fs/cgroup/pids/kata"), reason="needs root and a cgroup v1 pids hierarchy")
 def test_a_machine_that_refuses_to_fork_gives_an_error_row_then_grading_goes_on(tiny_manifest, tmp_path):
-    from grader import grading
+    from grader.core import grading
 
     kata = tiny_manifest.get("0.1")
     solution = tiny_manifest.root / "solutions" / "0.1-tiny" / "tiny.py"
@@ -351,10 +359,10 @@ def test_a_machine_that_refuses_the_fork_server_is_one_line(tmp_path, monkeypatc
     import errno
 
     from click.testing import CliRunner
-
     from conftest import copy_tiny
+
     from grader.cli import main
-    from grader.workers import start
+    from grader.workers.client import start
 
     def refused(preload):
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")

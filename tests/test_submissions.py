@@ -7,7 +7,6 @@ function only, with every seed, and keep full marks everywhere else.
 import re
 
 import pytest
-
 from conftest import SUBMISSIONS
 
 SEEDS = (0, 1, 2, 12345)
@@ -236,7 +235,9 @@ def test_hang_costs_its_time_limit_on_its_own_calls_only(fast_grader, fast_manif
 
 def test_submission_time_budget_bounds_a_slow_submission(tmp_path):
     from conftest import copy_workspace
-    from grader import grading, workspace
+
+    from grader.core import grading
+    from grader.learner import workspace
 
     manifest = workspace.load_manifest(copy_workspace(tmp_path, time_limit=1, submission_time_limit=2.5))
     kata = manifest.get("10.2")

@@ -1,13 +1,18 @@
 """The worker layer: starting, isolating and being a worker.
 
-Learner code runs only in a worker (:mod:`.worker`). Workers are started by a
-:class:`~.launchers.Launcher`: forked by a pre-warmed fork server
-(:mod:`.forkserver`) on Linux, or a fresh isolated interpreter elsewhere. The
-sandbox (:mod:`.sandbox` with :mod:`.landlock`, :mod:`.seccomp`,
-:mod:`.cgroups`, :mod:`.limits`) is entered by each forked worker. Only plain
-data crosses to the trusted side (:mod:`.codec`, :mod:`.channel`).
+Three parts, by which side of the trust boundary they run on:
 
-This package imports nothing of the trusted side but :mod:`grader.settings`,
-:mod:`grader.results` (the output cap) and :mod:`grader.staging` (the
-submission's files), so no worker can reach checks or solutions through it.
+- :mod:`.inside`: what runs in untrusted processes. The fork server
+  (:mod:`.inside.forkserver`) forks each worker (:mod:`.inside.worker`), which
+  enters the sandbox (:mod:`.inside.sandbox` with Landlock, seccomp, control
+  groups and limits) and imports the learner's module.
+- :mod:`.wire`: what crosses: plain data (:mod:`.wire.codec`), its framing
+  (:mod:`.wire.channel`) and capped text (:mod:`.wire.text`).
+- :mod:`.client`: the trusted side's handle on workers: the launchers
+  (:mod:`.client.launchers`) and the isolated start of kata's own processes
+  (:mod:`.client.start`).
+
+Nothing in :mod:`.inside` or :mod:`.wire` imports kata's trusted side but
+:mod:`grader.settings` (``tests/test_layout.py`` enforces it), so no worker
+can reach checks, solutions or results through an import.
 """

@@ -15,8 +15,7 @@ import math
 import numpy as np
 from scipy import optimize, special, stats
 
-from grader.checklib import (NLL_GAP, CheckFailure, accepts, array, close, close_array, close_values, fmt, memo,
-                             near_minimum, number, numbers, optimum_at, raises)
+from grader.checklib import NLL_GAP, CheckFailure, accepts, array, close, close_array, close_values, fmt, memo, near_minimum, number, numbers, optimum_at, raises
 
 # Closed forms are judged to RTOL times the value's sensitivity to rounding:
 # the sum of the sizes of its terms and of how much each term moves when its

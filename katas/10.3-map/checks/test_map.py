@@ -12,8 +12,7 @@ import math
 import numpy as np
 from scipy import special
 
-from grader.checklib import (accepts, array, close, close_array, fmt, memo, near_minimum, number,
-                             numbers, raises)
+from grader.checklib import accepts, array, close, close_array, fmt, memo, near_minimum, number, numbers, raises
 
 RTOL, ATOL = 1e-7, 1e-12
 

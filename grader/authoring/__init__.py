@@ -1,0 +1,1 @@
+"""The author's side: ``kata new`` and ``kata verify``."""

@@ -1,0 +1,196 @@
+"""``kata grade --scheduler``: grading on a Dask cluster.
+
+The client (``kata grade``) discovers and stages submissions exactly as a
+local run does, then ships bytes: once, the kata's grading-only workspace
+(its kata.yaml and folder, never the solutions: :func:`grader.core.bundle.workspace_files`);
+per batch, each submission's files. A Dask worker needs kata installed, not
+the workspace or the submissions folder on its disk. Each Dask worker process
+keeps one :class:`~grader.core.grading.Grader` per workspace (its own pre-warmed
+fork server and full sandbox) alive across tasks, and returns plain result
+records. Results stream back as batches complete and are journaled by the
+client as locally, so an interrupted client resumes with only what is
+missing, and a lost worker costs only a retry of its batch (a student is
+journaled once, when their batch first completes).
+
+What crosses the network: the workspace files and the submissions' files
+(client to workers), result records as plain dicts (workers to client).
+A worker trusts the client that sends it work: run the cluster for one
+course's staff, not as a public service.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import io
+import shutil
+import tempfile
+import threading
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ..core import staging
+from ..core.bundle import workspace_files
+from ..core.manifest import Kata, Manifest, load
+from ..core.results import KataResult, error_result
+
+EXTRA = "kata[dask]"
+BATCH = 8
+"""Submissions per task: large enough to amortise a task's overhead, small enough to spread the work."""
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used; the message names the problem and the fix."""
+
+
+def connect(address: str):
+    """A Dask client on the scheduler at ``address``."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError(f"--scheduler needs Dask, which is not installed here; "
+                           f"install it with: pip install '{EXTRA}'") from None
+    try:
+        return Client(address, timeout="5s")
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
+                           "'dask scheduler' and workers with 'dask worker ADDRESS', or check the address") from None
+
+
+def workspace_blob(manifest: Manifest, kata: Kata) -> bytes:
+    """The grading-only workspace as one zip, the same bytes for the same kata."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in workspace_files(manifest, kata).items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
+    return buffer.getvalue()
+
+
+def task_payload(task: dict) -> dict:
+    """What a worker needs of one pending submission: its files as bytes, which one is the learner file."""
+    files = {relative: staging.read_file(Path(path), staging.MAX_BYTES) for relative, path in task["files"].items()}
+    learner = next(relative for relative, path in task["files"].items() if path == task["path"])
+    return {"student": task["student"], "learner": learner, "files": files}
+
+
+def grade_on_cluster(client, manifest: Manifest, kata: Kata, pending: list, seed: int, on_result) -> None:
+    """Grade ``pending`` on the cluster; call ``on_result(task, KataResult)`` as each result arrives."""
+    from distributed import as_completed
+
+    blob = workspace_blob(manifest, kata)
+    digest = hashlib.sha256(blob).hexdigest()
+    _register_plugin(client)
+    # A task, not scattered data: Dask copies it to each worker once, and computes it again if every
+    # worker holding it is lost (scattered data would be gone, and every batch after it with it).
+    shared = client.submit(workspace_bytes, blob, pure=False)
+    by_student = {task["student"]: task for task in pending}
+    batches = [pending[i:i + BATCH] for i in range(0, len(pending), BATCH)]
+    futures = {client.submit(grade_batch, shared, digest, kata.id, seed, [task_payload(t) for t in batch],
+                             pure=False, retries=2): batch for batch in batches}
+    done: set = set()
+    for future in as_completed(list(futures)):
+        try:
+            items = future.result()
+        except Exception as exc:  # noqa: BLE001 - the batch failed every retry: its students get error rows
+            error = f"internal grading error: the cluster could not grade this batch ({type(exc).__name__}: {exc})"
+            items = [{"student": task["student"], "result": error_result(kata.id, kata.max_score, error, seed,
+                                                                         retry=True).to_dict()}
+                     for task in futures[future]]
+        for item in items:
+            student = item.get("student") if isinstance(item, dict) else None
+            if student not in by_student or student in done:
+                continue  # not asked for, or already journaled (a retried batch)
+            done.add(student)
+            on_result(by_student[student], KataResult.from_dict(item["result"]))
+        future.release()
+
+
+def _register_plugin(client) -> None:
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class KataGraders(WorkerPlugin):
+        """Ends the worker's cached graders (and their fork servers) when the worker closes."""
+
+        name = "kata-graders"
+
+        def teardown(self, worker):
+            close_all()
+
+    register = getattr(client, "register_plugin", None) or client.register_worker_plugin
+    register(KataGraders())
+
+
+# --- on the Dask worker ---------------------------------------------------------------
+
+_graders: dict = {}
+_lock = threading.Lock()
+
+
+def workspace_bytes(blob: bytes) -> bytes:
+    """Runs on a Dask worker: the grading-only workspace, as a task result the batches depend on."""
+    return blob
+
+
+def grade_batch(blob: bytes, digest: str, kata_id: str, seed: int, tasks: list) -> list:
+    """Runs on a Dask worker: grade each task with this process's cached grader; plain records back."""
+    grader, kata = _grader(blob, digest, kata_id)
+    records = []
+    with _lock:  # one submission at a time per worker process: its fork server, its CPU
+        for task in tasks:
+            try:
+                result = _grade_task(grader, kata, seed, task)
+            except Exception as exc:  # noqa: BLE001 - a fault costs only this submission's row
+                result = error_result(kata.id, kata.max_score, f"internal grading error: "
+                                      f"{type(exc).__name__}: {exc}", seed, retry=True)
+            records.append({"student": task["student"], "result": result.to_dict()})
+    return records
+
+
+def _grade_task(grader, kata, seed: int, task: dict):
+    with tempfile.TemporaryDirectory(prefix="kata-task-") as folder:
+        files = {}
+        for relative, data in task["files"].items():
+            target = Path(folder).joinpath(*_safe_parts(relative))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            files[relative] = target
+        path = Path(folder).joinpath(*_safe_parts(task["learner"]))
+        return grader.grade(kata, path, seed, files=files)
+
+
+def _safe_parts(relative: str) -> tuple:
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"unsafe relative path {relative!r}")
+    return path.parts
+
+
+def _grader(blob: bytes, digest: str, kata_id: str):
+    from ..core.grading import Grader
+
+    with _lock:
+        if digest not in _graders:
+            folder = Path(tempfile.mkdtemp(prefix="kata-cluster-"))
+            with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+                for name in archive.namelist():
+                    target = folder.joinpath(*_safe_parts(name))
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(archive.read(name))
+            manifest = load(folder / "kata.yaml")
+            grader = Grader(manifest).__enter__()
+            kata = manifest.get(kata_id)
+            grader.suite(kata)
+            _graders[digest] = (folder, grader, kata)
+        _, grader, kata = _graders[digest]
+        return grader, kata
+
+
+def close_all() -> None:
+    with _lock:
+        for folder, grader, _ in _graders.values():
+            grader.__exit__(None, None, None)
+            shutil.rmtree(folder, ignore_errors=True)
+        _graders.clear()
+
+
+atexit.register(close_all)

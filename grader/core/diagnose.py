@@ -1,0 +1,101 @@
+"""Misconception diagnosis: which known mistake does the learner's code make?
+
+A kata may ship ``misconceptions/``: small wrong implementations of stub
+functions, each a module whose docstring explains the mistake and whose one
+public function has the stub function's name. They are trusted code, run in
+the trusted process. When a check fails, the calls it made to the learner's
+function are replayed on each misconception for that function; one that
+returned the same values (or raised the same kind of exception) on every
+call is the diagnosis.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import inspect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..workers.wire.codec import Opaque
+
+MATCH_RTOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Misconception:
+    name: str
+    target: str
+    explanation: str
+    function: object
+
+
+def load(folder: Path) -> list:
+    """The misconceptions in ``folder`` (none if it does not exist)."""
+    found = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        module_name = "kata_misconception_" + re.sub(r"\W", "_", str(path))
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        functions = [(n, f) for n, f in vars(module).items()
+                     if inspect.isfunction(f) and f.__module__ == module.__name__ and not n.startswith("_")]
+        if len(functions) != 1 or not module.__doc__:
+            raise ValueError(f"{path.name} must define exactly one public function and explain it in its docstring")
+        target, function = functions[0]
+        found.append(Misconception(path.stem, target, " ".join(module.__doc__.split()), function))
+    return found
+
+
+def diagnose(misconceptions: list, target: str, calls: list):
+    """The misconception that behaves like the learner on every recorded call of ``target``."""
+    calls = [c for c in calls if c.name == target]
+    if not calls:
+        return None
+    for candidate in misconceptions:
+        if candidate.target == target and all(_same(_replay(candidate.function, c), c.outcome) for c in calls):
+            return candidate
+    return None
+
+
+def _replay(function, call):
+    try:
+        with np.errstate(all="ignore"):
+            return ("ok", function(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs)))
+    except Exception as exc:  # noqa: BLE001 - the misconception's exception is the data
+        return ("raised", type(exc))
+
+
+def _same(mine, theirs) -> bool:
+    if mine[0] != theirs[0]:
+        return False
+    if mine[0] == "raised":
+        return isinstance(theirs[1], mine[1])
+    return _values_match(mine[1], theirs[1])
+
+
+def _values_match(a, b) -> bool:
+    if isinstance(a, Opaque) or isinstance(b, Opaque):
+        return False
+    try:
+        x = np.asarray(a, dtype=float)
+        y = np.asarray(b, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        try:
+            return bool(a == b)
+        except Exception:  # noqa: BLE001 - comparing learner values must never fail a check
+            return False
+    if x.shape != y.shape:
+        return x.size == y.size == 1 and _values_match(x.reshape(()), y.reshape(()))
+    both_nan = np.isnan(x) & np.isnan(y)
+    with np.errstate(invalid="ignore"):
+        close = np.isclose(x, y, rtol=MATCH_RTOL, atol=1e-12) | both_nan
+    return bool(close.all())
+
+
+def explain(misconception) -> str:
+    """What the learner reads: the explanation alone (the misconception's file name is kata's own)."""
+    return misconception.explanation

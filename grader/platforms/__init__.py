@@ -1,0 +1,1 @@
+"""What other platforms read and run: Gradescope's autograder and results, exercism's results, LMS gradebooks."""

@@ -1,0 +1,66 @@
+"""The autograder's ``run_autograder``: one Gradescope submission into ``results/results.json``.
+
+``python -m grader.platforms.autograder ROOT WORKSPACE`` grades ``ROOT/submission``
+(the files the student uploaded: the learner file by name, else the only
+``.py`` or notebook) against the one kata of ``WORKSPACE/kata.yaml`` and
+writes ``ROOT/results/results.json`` in Gradescope's format. Whatever
+happens, that file is written, complete and valid: a submission that cannot
+be graded scores 0 with the reason as its output. Nothing else is printed
+into it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from ..core.files import write_atomic
+from ..core.grading import Grader, new_seed
+from ..core.manifest import ManifestError, load
+from ..core.results import error_result
+from ..core.submission import Entry, read_entry
+from .gradescope import results_json
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    root = Path(argv[0] if argv else "/autograder")
+    workspace = Path(argv[1]) if len(argv) > 1 else root / "source" / "workspace"
+    results = root / "results" / "results.json"
+    try:
+        manifest = load(workspace / "kata.yaml")
+    except ManifestError as exc:
+        write_atomic(results, json.dumps({"score": 0.0, "output": f"the autograder is broken: {exc}",
+                                          "tests": []}, indent=2) + "\n")
+        print(f"kata: {exc}", file=sys.stderr)
+        return 2
+    kata = manifest.katas[0]
+    with tempfile.TemporaryDirectory(prefix="kata-gradescope-") as scratch:
+        try:
+            result = _grade(manifest, kata, root / "submission", Path(scratch))
+        except Exception as exc:  # noqa: BLE001 - kata's own failure: still a valid results.json
+            result = error_result(kata.id, kata.max_score, f"the autograder could not grade this submission "
+                                  f"({type(exc).__name__}: {exc}); submit again, or tell your instructor",
+                                  new_seed(), retry=True)
+    write_atomic(results, results_json(result, kata))
+    print(f"kata {kata.id}: {result.score:g}/{result.max_score:g} ({result.status})")
+    return 0
+
+
+def _grade(manifest, kata, submission: Path, scratch: Path):
+    """The submission folder is one student's entry, read as ``kata grade`` reads a folder."""
+    seed = new_seed()
+    if not submission.is_dir():
+        return error_result(kata.id, kata.max_score, "no submission folder: nothing was uploaded", seed)
+    relative = f"katas/{kata.folder.name}/{kata.files[0]}"
+    entry = read_entry(Entry("submission", "submission", path=submission), kata.files[0], relative, scratch)
+    if entry.error:
+        return error_result(kata.id, kata.max_score, entry.error.removeprefix("submission: "), seed)
+    with Grader(manifest) as grader:
+        return grader.grade(kata, entry.path, seed, files=entry.files)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
