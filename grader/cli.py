@@ -257,36 +257,28 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     layout = layout or layouts.detect(folder)
     try:
         check_writable(outputs, feedback)
-        with cohort.hold(obj.manifest, kata, folder):  # one run at a time per journal, gradebooks included
-            _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
-    except cohort.GradeError as exc:
+        _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
+    except (cohort.GradeError, cluster.ClusterError) as exc:
         raise KataError(str(exc)) from None
 
 
 def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
-    client = None
     if scheduler:
-        try:
-            client = cluster.connect(scheduler)
-        except cluster.ClusterError as exc:
-            raise KataError(str(exc)) from None
         where = f"on the Dask cluster at {scheduler}"
     else:
         where = f"with {jobs} job{'s' if jobs != 1 else ''}; {sandbox.summary(sandbox.probe(), default_mode())}"
-    click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
     try:
-        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
-                                  client=client)
+        with cohort.GradingRun(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
+                               scheduler=scheduler) as grading:  # one run at a time per journal, gradebooks included
+            click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
+            run = grading.grade()
+            write_outputs(run, outputs, feedback)
+            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
+                click.echo(line)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
                                    "again to grade only what is missing") from None
-    finally:
-        if client is not None:
-            client.close()
-    write_outputs(run, outputs, feedback)
-    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
-        click.echo(line)
     for output in outputs:
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
 

@@ -58,7 +58,7 @@ def check_settings() -> None:
 
 
 FALLBACK_REQUIREMENTS = ("click>=8.0", "pyyaml>=5.4", "numpy>=1.22", "scipy>=1.8", "pytest>=7.0",
-                         "watchfiles>=0.20", "nbformat>=5.0")
+                         "watchfiles>=0.20", "nbformat>=5.0", "filelock>=3.12")
 """kata's dependencies when kata runs from a folder without its package metadata (pyproject.toml's list)."""
 
 

@@ -1,9 +1,9 @@
 """Shared fixtures: the repository's own workspace, copies of it, and a grader."""
 
-import os
 import shutil
 from pathlib import Path
 
+import psutil
 import pytest
 
 from grader.core import grading
@@ -36,16 +36,32 @@ def grader(manifest):
 
 
 def processes_with(token: str) -> list:
-    """Pids of the processes whose command line contains ``token``."""
+    """Pids of the running processes whose command line contains ``token`` (zombies have ended)."""
     found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if token.encode() in handle.read():
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            pass
+    for process in psutil.process_iter(["cmdline", "status"]):
+        if process.info["status"] != psutil.STATUS_ZOMBIE and token in " ".join(process.info["cmdline"] or ()):
+            found.append(process.pid)
     return found
+
+
+def alive(pids) -> set:
+    """Those of ``pids`` still running (a zombie has ended)."""
+    running = set()
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                running.add(pid)
+        except psutil.Error:
+            pass
+    return running
+
+
+def descendants(pid: int) -> set:
+    """Every process started, directly or not, by process ``pid`` and still its descendant."""
+    try:
+        return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return set()
 
 
 def copy_workspace(target: Path, **limits) -> Path:
@@ -57,11 +73,13 @@ def copy_workspace(target: Path, **limits) -> Path:
             shutil.copy(stub, shipped.parent / stub.name)
     text = (REPO / "kata.yaml").read_text()
     for key, value in limits.items():
+        before = text
         if f"    {key}:" in text:
             text = "\n".join(f"    {key}: {value}" if line.startswith(f"    {key}:") else line
                              for line in text.splitlines()) + "\n"
         else:
             text = text.replace("    check_file:", f"    {key}: {value}\n    check_file:")  # every kata
+        assert text != before or f"    {key}: {value}\n" in text, f"kata.yaml has no place for {key}"
     (target / "kata.yaml").write_text(text)
     return target
 
@@ -90,7 +108,9 @@ def copy_tiny(target: Path, time_limit: int | None = None) -> Path:
     shutil.copytree(TINY, target)
     if time_limit is not None:
         yaml = target / "kata.yaml"
-        yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", f"    time_limit: {time_limit}\n"))
+        text = yaml.read_text()
+        assert text.count("    time_limit: 3\n") == 1, "the tiny kata.yaml no longer says 'time_limit: 3'"
+        yaml.write_text(text.replace("    time_limit: 3\n", f"    time_limit: {time_limit}\n"))
     return target
 
 

@@ -143,32 +143,43 @@ def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_
     pending = [{"student": "ada", "path": str(good), "digest": "a", "files": {"tiny.py": str(good)}},
                # a path no staging produces: the worker refuses to write it, for this student alone
                {"student": "bob", "path": str(bad), "digest": "b", "files": {"../tiny.py": str(bad)}}]
-    results = {}
-    with Client(cluster.address, timeout="30s") as client:
-        remote.grade_on_cluster(client, manifest, kata, pending, 11, lambda task, r: results.update({task["student"]: r}))
+    with Client(cluster.address, timeout="30s") as client, remote.DaskBatches(client, manifest, kata, 11) as batches:
+        results = {task["student"]: result for task, result in batches.results(pending)}
     assert results["ada"].status == "graded" and results["ada"].score == results["ada"].max_score
     assert results["bob"].status == "error" and "unsafe relative path" in results["bob"].error
     assert results["bob"].kata_fault  # graded again by the next run
 
 
 def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
-    """Last in this module: it kills one of the module cluster's two workers."""
+    """Last in this module: it kills one of the module cluster's two workers, while that worker grades a batch,
+    and the batch is graded again on the other (the scheduler's story of it says so)."""
+    from distributed import Client
+
     ws = copy_tiny(tmp_path / "ws", time_limit=1)
     subs = cohort(tmp_path, count=12)
     command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
                str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", cluster.address]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    journal_dir = ws / ".kata" / "journal"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(journal_dir.glob("*.jsonl")):  # not the lock: the journal
-        time.sleep(0.05)
-    time.sleep(1.0)  # the first batches are running on both workers
-    os.killpg(cluster.workers[0].pid, signal.SIGKILL)
-    out, err = proc.communicate(timeout=300)
+    with Client(cluster.address, timeout="30s") as observer:
+        victim = next(address for address, pid in observer.run(os.getpid).items() if pid == cluster.workers[0].pid)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        held, deadline = [], time.monotonic() + 120
+        while not held and time.monotonic() < deadline and proc.poll() is None:
+            held = [key for key in observer.processing(workers=[victim]).get(victim, ())
+                    if "grade_batch" in str(key)]
+            time.sleep(0.02)
+        assert held, "the worker to kill never held a batch"
+        os.killpg(cluster.workers[0].pid, signal.SIGKILL)  # while it holds that batch
+        out, err = proc.communicate(timeout=300)
+        story = observer.run_on_scheduler(lambda dask_scheduler, key=held[0]: [tuple(t[:3]) for t in
+                                                                               dask_scheduler.story(key)])
     assert proc.returncode == 0, err
+    assert sum(1 for _, _, finish in story if finish == "processing") >= 2, story  # sent out again
+    assert any(finish == "memory" for _, _, finish in story), story  # and finished there
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
     assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(12)]
+    journal_dir = ws / ".kata" / "journal"
     journaled = [json.loads(line).get("student") for line in next(journal_dir.glob("*.jsonl")).read_text().splitlines()]
     students = [s for s in journaled if s]
     assert sorted(students) == [f"s{i:02d}" for i in range(12)]  # every student once: none lost, none twice
     assert {r["score"] for r in rows if int(r["student"][1:]) % 4 == 2} == {"4"}
+    assert all(r["status"] == "graded" for r in rows)  # the retry graded them: no row lost to the kill

@@ -14,9 +14,18 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
-from conftest import SUBMISSIONS, TINY, copy_tiny, copy_workspace, processes_with
+from conftest import (
+    SUBMISSIONS,
+    TINY,
+    alive,
+    copy_tiny,
+    copy_workspace,
+    descendants,
+    processes_with,
+)
 
 from grader.cli import main
 
@@ -369,18 +378,14 @@ def test_a_grading_process_that_dies_costs_one_row_graded_again_next_run(tmp_pat
 def _grading_processes(pid: int, count: int) -> list:
     """The grading processes ``kata grade`` (process ``pid``) forked: children running its own command
     line (after start-up, when no child is between a fork and an exec)."""
-    with open(f"/proc/{pid}/cmdline", "rb") as handle:
-        own = handle.read()
+    kata = psutil.Process(pid)
     found = []
-    for entry in os.listdir("/proc"):
+    for child in kata.children():
         try:
-            with open(f"/proc/{entry}/stat") as handle:
-                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if parent == pid and handle.read() == own:
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            pass
+            if child.cmdline() == kata.cmdline():
+                found.append(child.pid)
+        except psutil.Error:
+            pass  # one that has just ended
     assert len(found) == count, found
     return found
 
@@ -520,7 +525,7 @@ def test_sigterm_or_sighup_ends_a_run_as_ctrl_c_does(tmp_path, signum):
     try:
         journal = next_journal(ws, proc)
         time.sleep(1.0)  # grading
-        started = _descendants(proc.pid)  # grading processes, fork servers, workers (as many as exist by now)
+        started = descendants(proc.pid)  # grading processes, fork servers, workers (as many as exist by now)
         assert len(started) >= 2
         proc.send_signal(signum)  # to kata itself, as `kill PID` or a closed terminal does
         _, err = proc.communicate(timeout=60)
@@ -530,40 +535,13 @@ def test_sigterm_or_sighup_ends_a_run_as_ctrl_c_does(tmp_path, signum):
             proc.wait()
     assert proc.returncode == 1 and "interrupted: every result so far is journaled" in err, err
     assert "Traceback" not in err
-    assert not list(temp.glob("kata-grade-*"))  # the unpacked submissions are gone
+    assert not list(temp.glob("kata-run-*"))  # the unpacked submissions are gone
     deadline = time.monotonic() + 10
-    while _alive(started) and time.monotonic() < deadline:
+    while alive(started) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(started) and not processes_with(str(ws))  # grading processes, fork servers, workers ended
+    assert not alive(started) and not processes_with(str(ws))  # grading processes, fork servers, workers ended
     assert journal.exists() and not (tmp_path / "g.csv").exists()
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0 and len(list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))) == 6
 
 
-def _descendants(pid: int) -> set:
-    """Every process started, directly or not, by process ``pid``."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError):
-            pass
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pids) -> set:
-    """Those of ``pids`` still running (a zombie has ended)."""
-    running = set()
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                if handle.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    running.add(pid)
-        except OSError:
-            pass
-    return running

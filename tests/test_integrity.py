@@ -74,8 +74,11 @@ def score(row) -> float:
 # --- 1. the working directory never reaches a process of kata's ----------------------
 
 def kata_command() -> list:
-    script = shutil.which("kata") or str(Path(sys.executable).parent / "kata")
-    return [script]
+    """The console script installed beside the interpreter running the tests: never another ``kata`` on PATH
+    (an older install would be tested instead of this code)."""
+    script = Path(sys.executable).parent / ("kata.exe" if os.name == "nt" else "kata")
+    assert script.exists(), f"kata is not installed in {script.parent}: run pip install -e . there"
+    return [str(script)]
 
 
 @pytest.mark.parametrize("where", ["workspace root", "submissions folder"])

@@ -23,7 +23,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import io
-import shutil
 import tempfile
 import threading
 import zipfile
@@ -31,8 +30,10 @@ from pathlib import Path, PurePosixPath
 
 from ..core import staging
 from ..core.bundle import workspace_files
+from ..core.files import RunFolder
 from ..core.manifest import Kata, Manifest, load
-from ..core.results import KataResult, error_result
+from ..core.results import KataResult, fault_of_kata
+from .executors import Executor
 
 EXTRA = "kata[dask]"
 BATCH = 8
@@ -73,36 +74,51 @@ def task_payload(task: dict) -> dict:
     return {"student": task["student"], "learner": learner, "files": files}
 
 
-def grade_on_cluster(client, manifest: Manifest, kata: Kata, pending: list, seed: int, on_result) -> None:
-    """Grade ``pending`` on the cluster; call ``on_result(task, KataResult)`` as each result arrives."""
-    from distributed import as_completed
+class DaskBatches(Executor):
+    """Batches of submissions graded on a Dask cluster, through ``client`` (owned by the caller)."""
 
-    blob = workspace_blob(manifest, kata)
-    digest = hashlib.sha256(blob).hexdigest()
-    _register_plugin(client)
-    # A task, not scattered data: Dask copies it to each worker once, and computes it again if every
-    # worker holding it is lost (scattered data would be gone, and every batch after it with it).
-    shared = client.submit(workspace_bytes, blob, pure=False)
-    by_student = {task["student"]: task for task in pending}
-    batches = [pending[i:i + BATCH] for i in range(0, len(pending), BATCH)]
-    futures = {client.submit(grade_batch, shared, digest, kata.id, seed, [task_payload(t) for t in batch],
-                             pure=False, retries=2): batch for batch in batches}
-    done: set = set()
-    for future in as_completed(list(futures)):
-        try:
-            items = future.result()
-        except Exception as exc:  # noqa: BLE001 - the batch failed every retry: its students get error rows
-            error = f"internal grading error: the cluster could not grade this batch ({type(exc).__name__}: {exc})"
-            items = [{"student": task["student"], "result": error_result(kata.id, kata.max_score, error, seed,
-                                                                         retry=True).to_dict()}
-                     for task in futures[future]]
-        for item in items:
-            student = item.get("student") if isinstance(item, dict) else None
-            if student not in by_student or student in done:
-                continue  # not asked for, or already journaled (a retried batch)
-            done.add(student)
-            on_result(by_student[student], KataResult.from_dict(item["result"]))
-        future.release()
+    def __init__(self, client, manifest: Manifest, kata: Kata, seed: int):
+        super().__init__(kata, seed)
+        self.client, self.manifest = client, manifest
+        self._futures: dict = {}
+
+    def results(self, tasks, tick: float = 1.0):
+        """Each task's result as its batch completes; a student is given once (a retried batch repeats none)."""
+        from distributed import as_completed
+
+        blob = workspace_blob(self.manifest, self.kata)
+        digest = hashlib.sha256(blob).hexdigest()
+        _register_plugin(self.client)
+        # A task, not scattered data: Dask copies it to each worker once, and computes it again if every
+        # worker holding it is lost (scattered data would be gone, and every batch after it with it).
+        shared = self.client.submit(workspace_bytes, blob, pure=False)
+        by_student = {task["student"]: task for task in tasks}
+        batches = [tasks[i:i + BATCH] for i in range(0, len(tasks), BATCH)]
+        self._futures = {self.client.submit(grade_batch, shared, digest, self.kata.id, self.seed,
+                                            [task_payload(t) for t in batch], pure=False, retries=2): batch
+                         for batch in batches}
+        done: set = set()
+        for future in as_completed(list(self._futures)):
+            try:
+                items = future.result()
+            except Exception as exc:  # noqa: BLE001 - the batch failed every retry: its students get error rows
+                reason = f"the cluster could not grade this batch ({type(exc).__name__}: {exc})"
+                items = [{"student": task["student"], "result": self.fault(reason).to_dict()}
+                         for task in self._futures[future]]
+            for item in items:
+                student = item.get("student") if isinstance(item, dict) else None
+                if student not in by_student or student in done:
+                    continue  # not asked for, or already given (a retried batch)
+                done.add(student)
+                yield by_student[student], KataResult.from_dict(item["result"])
+            future.release()
+        self._futures = {}
+
+    def close(self) -> None:
+        """Cancel the batches still on the cluster (the client is the caller's to close)."""
+        if self._futures:
+            self.client.cancel(list(self._futures))
+            self._futures = {}
 
 
 def _register_plugin(client) -> None:
@@ -123,6 +139,8 @@ def _register_plugin(client) -> None:
 # --- on the Dask worker ---------------------------------------------------------------
 
 _graders: dict = {}
+_state: dict = {"folder": None}
+"""This Dask worker process's :class:`~grader.core.files.RunFolder`: workspaces, tasks, staging, scratch."""
 _lock = threading.Lock()
 
 
@@ -140,14 +158,14 @@ def grade_batch(blob: bytes, digest: str, kata_id: str, seed: int, tasks: list) 
             try:
                 result = _grade_task(grader, kata, seed, task)
             except Exception as exc:  # noqa: BLE001 - a fault costs only this submission's row
-                result = error_result(kata.id, kata.max_score, f"internal grading error: "
-                                      f"{type(exc).__name__}: {exc}", seed, retry=True)
+                result = fault_of_kata(kata.id, kata.max_score, f"internal grading error: "
+                                       f"{type(exc).__name__}: {exc}", seed)
             records.append({"student": task["student"], "result": result.to_dict()})
     return records
 
 
 def _grade_task(grader, kata, seed: int, task: dict):
-    with tempfile.TemporaryDirectory(prefix="kata-task-") as folder:
+    with tempfile.TemporaryDirectory(prefix="task-", dir=grader.folder) as folder:
         files = {}
         for relative, data in task["files"].items():
             target = Path(folder).joinpath(*_safe_parts(relative))
@@ -169,15 +187,17 @@ def _grader(blob: bytes, digest: str, kata_id: str):
     from ..core.grading import Grader
 
     with _lock:
+        if _state["folder"] is None:  # this worker process's one temporary folder, swept if it is killed
+            _state["folder"] = RunFolder("dask")
         if digest not in _graders:
-            folder = Path(tempfile.mkdtemp(prefix="kata-cluster-"))
+            folder = Path(tempfile.mkdtemp(prefix="workspace-", dir=_state["folder"].path))
             with zipfile.ZipFile(io.BytesIO(blob)) as archive:
                 for name in archive.namelist():
                     target = folder.joinpath(*_safe_parts(name))
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(archive.read(name))
             manifest = load(folder / "kata.yaml")
-            grader = Grader(manifest).__enter__()
+            grader = Grader(manifest, folder=_state["folder"].path).__enter__()
             kata = manifest.get(kata_id)
             grader.suite(kata)
             _graders[digest] = (folder, grader, kata)
@@ -186,11 +206,14 @@ def _grader(blob: bytes, digest: str, kata_id: str):
 
 
 def close_all() -> None:
+    """End this worker process's graders (their fork servers and workers) and remove its folder."""
     with _lock:
-        for folder, grader, _ in _graders.values():
+        for _, grader, _ in _graders.values():
             grader.__exit__(None, None, None)
-            shutil.rmtree(folder, ignore_errors=True)
         _graders.clear()
+        if _state["folder"] is not None:
+            _state["folder"].close()
+            _state["folder"] = None
 
 
 atexit.register(close_all)

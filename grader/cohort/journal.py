@@ -36,40 +36,29 @@ class JournalBusy(Exception):
 def exclusive(path: Path):
     """Hold the journal at ``path`` for one run. A second ``kata grade`` of the same kata and
     submissions folder would grade everything again beside the first and interleave its lines:
-    it raises :class:`JournalBusy` instead. The hold ends with the process, however it ends."""
+    it raises :class:`JournalBusy` instead, naming the holder's process. The lock is the operating
+    system's (``flock``, or ``msvcrt`` on Windows, through filelock), so the hold ends with the
+    process, however it ends."""
+    from filelock import FileLock, Timeout
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8") as handle:
-        if not _lock(handle):
-            try:
-                handle.seek(0)
-                holder = handle.read().strip()[:20]
-            except OSError:  # Windows refuses to read a locked region
-                holder = ""
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise JournalBusy(f"another kata grade{who} is grading into {path.name}; "
-                              "wait for it to finish, then run this command again")
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        yield
-
-
-def _lock(handle) -> bool:
-    """Lock ``handle``'s file for this process without waiting; False if another process holds it."""
+    holder = path.with_name(path.name + ".holder")
+    lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=0)
     try:
-        if os.name == "nt":
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
+        lock.acquire()
+    except Timeout:
+        try:
+            who = holder.read_text(encoding="utf-8").strip()[:20]
+        except OSError:
+            who = ""
+        who = f" (process {who})" if who.isdigit() else ""
+        raise JournalBusy(f"another kata grade{who} is grading into {path.name}; "
+                          "wait for it to finish, then run this command again") from None
+    try:
+        holder.write_text(str(os.getpid()), encoding="utf-8")
+        yield
+    finally:
+        lock.release()
 
 
 def kata_digest(kata: Kata, seed: int) -> str:

@@ -9,19 +9,16 @@ feedback files are then written from the journal (:mod:`grader.cohort.outputs`).
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.files import STATE_DIR
-from ..core.grading import Grader, new_seed
+from ..core.files import STATE_DIR, RunFolder
+from ..core.grading import new_seed
 from ..core.manifest import Kata, Manifest
-from ..core.results import KataResult, Row, error_result
-from . import cluster, layouts
-from .executors import make_pool
+from ..core.results import Row, error_result
+from . import cluster, executors, layouts
+from .executors import Executor
 from .journal import Journal, JournalBusy, exclusive, kata_digest
 from .progress import Progress
 from .submissions import discover
@@ -79,29 +76,60 @@ def hold(manifest: Manifest, kata: Kata, submissions: Path):
         raise GradeError(str(exc)) from None
 
 
-def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
-                 seed: int | None = None, progress_stream=None, layout: str | None = None,
-                 client=None) -> CohortRun:
-    """Grade every submission (reusing unchanged journaled results); return the rows.
+class GradingRun:
+    """One ``kata grade``: the owner of everything the run holds.
 
-    ``client``: a Dask client (:func:`grader.cohort.cluster.connect`); the pending
-    submissions are then graded on its cluster instead of ``jobs`` local processes.
-    Call it within :func:`hold`.
+    Entered, it holds the journal's lock (a second run of the same kata and
+    folder stops with a :class:`GradeError`), the run's temporary folder (the
+    unpacked submissions, staging copies, workers' scratch folders), the
+    journal, and the Dask client when grading on a cluster; :meth:`grade` opens
+    an executor (grading processes and their fork servers, threads, or Dask
+    batches) for as long as it grades. Leaving it, however the run ends
+    (success, an error, Ctrl-C, or SIGTERM and SIGHUP, which kata turns into
+    Ctrl-C), ends every process and removes the folder; what was journaled is kept.
     """
-    journal = Journal(journal_path(manifest, kata, submissions))
-    seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
-    journal.start(seed, fresh=force)
-    checks = kata_digest(kata, seed)
-    run = CohortRun(kata, seed, layout or layouts.detect(submissions))
-    relative = kata.learner_path.relative_to(manifest.root).as_posix()
-    _sweep_stale_runs()
-    scratch = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
-    outer, tempfile.tempdir = tempfile.tempdir, str(scratch)  # the run's staging and worker folders live here
-    try:
+
+    def __init__(self, manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int = 1, force: bool = False,
+                 seed: int | None = None, layout: str | None = None, scheduler: str | None = None,
+                 progress_stream=None):
+        self.manifest, self.kata, self.submissions = manifest, kata, submissions
+        self.jobs, self.force, self.seed, self.scheduler = jobs, force, seed, scheduler
+        self.layout = layout or layouts.detect(submissions)
+        self.progress_stream = progress_stream
+        self.folder: RunFolder | None = None
+        self.journal: Journal | None = None
+        self.client = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> "GradingRun":
+        try:
+            self._stack.enter_context(hold(self.manifest, self.kata, self.submissions))
+            self.folder = self._stack.enter_context(RunFolder("grade"))
+            if self.scheduler:
+                self.client = cluster.connect(self.scheduler)
+                self._stack.callback(self.client.close)
+            self.journal = Journal(journal_path(self.manifest, self.kata, self.submissions))
+            self._stack.callback(self.journal.close)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def grade(self) -> CohortRun:
+        """Grade every submission (reusing unchanged journaled results); return the rows."""
+        journal, kata = self.journal, self.kata
+        seed = self.seed if self.seed is not None else (journal.seed if journal.seed is not None else new_seed())
+        journal.start(seed, fresh=self.force)
+        checks = kata_digest(kata, seed)
+        run = CohortRun(kata, seed, self.layout)
+        relative = kata.learner_path.relative_to(self.manifest.root).as_posix()
         pending, order = [], []
-        for sub in discover(submissions, kata.files[0], relative, scratch, run.layout):
+        for sub in discover(self.submissions, kata.files[0], relative, self.folder.path, run.layout):
             order.append((sub.student, _identity(sub)))
-            if not force and journal.lookup(sub.student, sub.digest, checks):
+            if not self.force and journal.lookup(sub.student, sub.digest, checks):
                 run.reused += 1
             elif sub.error:
                 journal.append(sub.student, sub.digest, checks, error_result(kata.id, kata.max_score, sub.error, seed))
@@ -110,52 +138,26 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
                                 "files": {relative: str(path) for relative, path in sub.files.items()}})
         journal.entries.clear()  # students no longer in the folder
         if pending:
-            progress = Progress(len(pending), progress_stream)
-
-            def record(task: dict, result: KataResult) -> None:
-                journal.append(task["student"], task["digest"], checks, result)
-                progress.advance()
-
-            if client is not None:
-                cluster.grade_on_cluster(client, manifest, kata, pending, seed, record)
-            else:
-                _grade_pending(manifest, kata, pending, seed, jobs, record, progress)
+            progress = Progress(len(pending), self.progress_stream)
+            with self._executor(seed, len(pending)) as executor:
+                for event in executor.results(pending):
+                    if event is None:
+                        progress.show()
+                        continue
+                    task, result = event
+                    journal.append(task["student"], task["digest"], checks, result)
+                    progress.advance()
             progress.finish()
             run.graded = len(pending)
-    finally:
-        tempfile.tempdir = outer
         journal.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-    order.sort(key=lambda row: row[0])
-    run.rows = JournalRows(journal, order)
-    return run
+        order.sort(key=lambda row: row[0])
+        run.rows = JournalRows(journal, order)
+        return run
 
-
-RUN_PREFIX = "kata-grade-"
-"""A run's temporary folder: ``kata-grade-<pid>-<random>``, holding the unpacked submissions, their
-staging copies and (without namespaces) the workers' scratch folders; removed when the run ends."""
-
-
-def _sweep_stale_runs() -> None:
-    """Remove the temporary folders of runs whose process is gone (killed with SIGKILL, a power cut):
-    unpacked submissions do not outlive their run for longer than the next one. POSIX only: on
-    Windows ``os.kill(pid, 0)`` would end process ``pid`` instead of asking whether it runs."""
-    if os.name != "posix":
-        return
-    for folder in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*-*"):
-        pid = folder.name[len(RUN_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # another user's, or cannot tell: leave it
-    return True
+    def _executor(self, seed: int, pending: int) -> Executor:
+        if self.client is not None:
+            return cluster.DaskBatches(self.client, self.manifest, self.kata, seed)
+        return executors.local(self.manifest, self.kata, seed, min(self.jobs, pending), self.folder.path)
 
 
 def _identity(sub) -> dict | None:
@@ -163,20 +165,3 @@ def _identity(sub) -> dict | None:
     identity = sub.identity()
     plain = {"student_id": "", "name": "", "late": False, "superseded": []}
     return None if identity == plain or identity == {**plain, "student_id": sub.student} else identity
-
-
-def _grade_pending(manifest, kata, pending, seed, jobs, record, progress) -> None:
-    with Grader(manifest, jobs=min(jobs, len(pending))) as grader:
-        grader.suite(kata)  # loaded once, before the grading processes fork
-
-        def job(task, launcher):
-            files = {relative: Path(path) for relative, path in task["files"].items()}
-            return grader.grade(kata, Path(task["path"]), seed, launcher, files=files).to_dict()
-
-        for event in make_pool(job, grader.launchers).run(pending):
-            if event is None:
-                progress.show()
-                continue
-            task, result, error = event
-            record(task, KataResult.from_dict(result) if result is not None
-                   else error_result(kata.id, kata.max_score, error or "internal grading error", seed, retry=True))

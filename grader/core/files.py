@@ -1,8 +1,9 @@
-"""Writing files so that no reader ever sees half of one: gradebooks, state, results."""
+"""Files kata writes: atomically (no reader sees half of one), and in one temporary folder per process."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,3 +31,56 @@ def write_atomic(path: Path, text) -> None:
         if isinstance(exc, OSError) and not exc.filename:  # a full disk says where
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+
+
+RUN_FOLDER_PREFIX = "kata-run-"
+
+
+class RunFolder:
+    """The one temporary folder of a kata process: ``kata-run-<pid>-<kind>-<random>`` in the system's.
+
+    Whatever the process unpacks, stages or gives a worker as scratch space lives
+    inside it, so one removal ends it all (:meth:`close`), on every way out. A
+    process killed outright (SIGKILL, a power cut) cannot remove its folder: the
+    next kata process removes the folders of processes that are gone when it makes
+    its own (:func:`sweep_stale`).
+    """
+
+    def __init__(self, kind: str):
+        sweep_stale()
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{RUN_FOLDER_PREFIX}{os.getpid()}-{kind}-")
+        self.path = Path(self._folder.name)
+
+    def __enter__(self) -> "RunFolder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the folder and everything in it (its cleanup gives back permissions learner code took)."""
+        try:
+            self._folder.cleanup()
+        except OSError:
+            pass
+
+
+def sweep_stale(parent: Path | None = None) -> None:
+    """Remove the run folders of kata processes that are gone. POSIX only: on Windows
+    ``os.kill(pid, 0)`` would end process ``pid`` instead of asking whether it runs."""
+    if os.name != "posix":
+        return
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{RUN_FOLDER_PREFIX}*"):
+        pid = folder.name[len(RUN_FOLDER_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's, or cannot tell: leave it
+    return True

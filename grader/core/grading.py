@@ -21,8 +21,9 @@ from ..workers.client import launchers
 from ..workers.client.launchers import WorkerStartError
 from ..workers.inside import sandbox, syscalls
 from . import ipynb, staging
+from .files import RunFolder
 from .manifest import Kata, Manifest
-from .results import CheckResult, KataResult, Outcome, error_result
+from .results import CheckResult, KataResult, Outcome, error_result, fault_of_kata
 from .runner import CheckSuite
 from .session import ImportFailed, LearnerSession
 
@@ -41,43 +42,60 @@ def new_seed() -> int:
 
 
 class Grader:
-    """Grades learner files; one per process, used as a context manager."""
+    """The trusted process's grading context: a worker launcher, the checks it has loaded, and a
+    temporary folder for staging. Used as a context manager.
 
-    def __init__(self, manifest: Manifest, mode: str | None = None, jobs: int = 1, harden: bool = True):
-        """``jobs``: grading jobs that run at once, each with a launcher of its own (:attr:`launchers`).
-        ``harden``: make this process undumpable and its numeric libraries single-threaded,
-        as kata's own processes are; False in a process that is not kata's (a Jupyter kernel)."""
+    Entering it starts the launcher (a fork server on Linux) before any check
+    file is loaded; leaving it ends the launcher (and with it every worker) and
+    removes the folder, if the grader made it. One grading job at a time uses
+    :attr:`launcher`; a job in another thread or process uses a clone of it of
+    its own (:meth:`~grader.workers.client.launchers.Launcher.clone`).
+    """
+
+    def __init__(self, manifest: Manifest, mode: str | None = None, harden: bool = True,
+                 folder: Path | None = None):
+        """``harden``: make this process undumpable and its numeric libraries single-threaded,
+        as kata's own processes are; False in a process that is not kata's (a Jupyter kernel).
+        ``folder``: where staging copies and workers' scratch folders go, owned by the caller (a
+        grading run's folder); by default the grader makes a :class:`~grader.core.files.RunFolder`."""
         self.manifest = manifest
         self.harden = harden
         self.mode = mode
-        self.jobs = jobs
-        self.launchers: list = []
+        self.folder = folder
+        self.launcher = None
+        self._own_folder: RunFolder | None = None
         self._suites: dict = {}
-
-    @property
-    def launcher(self):
-        return self.launchers[0] if self.launchers else None
 
     def __enter__(self) -> "Grader":
         if self.harden:
             os.environ.update(settings.single_thread_environment())
             hide_from_other_processes()
-        # The fork server starts first: it imports the preload modules on the
-        # other core while this process imports the same ones for its checks.
-        first = launchers.make_launcher(self.mode, self.manifest.preload)
-        first.ensure_started()
+        if self.folder is None:
+            self._own_folder = RunFolder("grader")
+            self.folder = self._own_folder.path
+        try:
+            # The fork server starts first: it imports the preload modules on the
+            # other core while this process imports the same ones for its checks.
+            self.launcher = launchers.make_launcher(self.mode, self.manifest.preload, scratch=self.folder)
+            self.launcher.ensure_started()
+        except BaseException:
+            self.__exit__()
+            raise
         for name in self.manifest.preload:
             try:
                 importlib.import_module(name)
             except ImportError:
                 pass  # a missing optional library only costs learner import time
-        # One launcher per concurrent grading job.
-        self.launchers = [first] + [first.clone() for _ in range(self.jobs - 1)]
         return self
 
     def __exit__(self, *exc) -> None:
-        for launcher in self.launchers:
-            launcher.stop()
+        try:
+            if self.launcher is not None:
+                self.launcher.stop()
+        finally:
+            if self._own_folder is not None:
+                self._own_folder.close()
+                self._own_folder = None
 
     def suite(self, kata: Kata) -> CheckSuite:
         if kata.id not in self._suites:
@@ -101,7 +119,7 @@ class Grader:
         path = Path(path)
         checks = [c for c in kata.checks if only is None or c.target in only]
         max_score = float(sum(c.points for c in checks))
-        with tempfile.TemporaryDirectory(prefix="kata-stage-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="stage-", dir=self.folder) as scratch:
             try:
                 staged = _stage(path, files, Path(scratch) / "submission")
                 notebook = staged.suffix.lower() == ".ipynb"
@@ -138,8 +156,7 @@ class Grader:
                 return error_result(kata.id, max_score, f"could not import {exc}", seed,
                                     session.take_output())
             except WorkerStartError as exc:
-                return error_result(kata.id, max_score, f"kata could not start a worker: {exc}", seed,
-                                    retry=True)
+                return fault_of_kata(kata.id, max_score, f"kata could not start a worker: {exc}", seed)
             notes = _notebook_notes(session) if notebook else []
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit

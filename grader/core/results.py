@@ -162,3 +162,10 @@ def error_result(kata_id: str, max_score: float, message: str, seed=None, output
     """The record for a submission that could not be graded at all (``retry``: through kata's fault)."""
     return KataResult(kata=kata_id, score=0.0, max_score=max_score, status="error", retry=retry,
                       error=message, seed=seed, output=output)
+
+
+def fault_of_kata(kata_id: str, max_score: float, reason: str, seed=None) -> KataResult:
+    """The row of a submission kata itself kept from being graded: a process of kata's died, the machine
+    refused one, a bug of kata's. The one rule for every such fault: an error row saying why, which the
+    next ``kata grade`` grades again (:attr:`KataResult.retry`)."""
+    return error_result(kata_id, max_score, reason, seed, retry=True)

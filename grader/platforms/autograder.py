@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.files import write_atomic
 from ..core.grading import Grader, new_seed
 from ..core.manifest import ManifestError, load
-from ..core.results import error_result
+from ..core.results import error_result, fault_of_kata
 from ..core.submission import Entry, read_entry
 from .gradescope import results_json
 
@@ -41,9 +41,8 @@ def main(argv=None) -> int:
         try:
             result = _grade(manifest, kata, root / "submission", Path(scratch))
         except Exception as exc:  # noqa: BLE001 - kata's own failure: still a valid results.json
-            result = error_result(kata.id, kata.max_score, f"the autograder could not grade this submission "
-                                  f"({type(exc).__name__}: {exc}); submit again, or tell your instructor",
-                                  new_seed(), retry=True)
+            result = fault_of_kata(kata.id, kata.max_score, f"the autograder could not grade this submission "
+                                   f"({type(exc).__name__}: {exc}); submit again, or tell your instructor", new_seed())
     write_atomic(results, results_json(result, kata))
     print(f"kata {kata.id}: {result.score:g}/{result.max_score:g} ({result.status})")
     return 0

@@ -122,19 +122,26 @@ class Launcher(ABC):
 
     @abstractmethod
     def clone(self) -> "Launcher":
-        """Another launcher like this one, for another concurrent grading job."""
+        """Another launcher like this one, for another concurrent grading job: it shares nothing with
+        this one, so either can be used (or lost) without the other."""
 
     def stop(self) -> None:
         """End what the launcher keeps running; its workers are killed with it."""
+
+    def let_go(self) -> None:
+        """This process gives up its hold on the launcher without ending it, for a process forked with
+        it (a grading process) that now holds it alone. Nothing to do for a launcher that holds nothing."""
 
 
 def default_mode() -> str:
     return setting("KATA_WORKER")
 
 
-def make_launcher(mode: str | None = None, preload=()) -> Launcher:
+def make_launcher(mode: str | None = None, preload=(), scratch=None) -> Launcher:
+    """The launcher for ``mode`` (default ``KATA_WORKER``). ``scratch``: the folder that holds workers'
+    scratch folders when they have no private tmpfs (default: the system's temporary folder)."""
     mode = mode or default_mode()
-    return ForkServer(preload) if mode == "fork" else SubprocessLauncher()
+    return ForkServer(preload, scratch) if mode == "fork" else SubprocessLauncher()
 
 
 class SpawnedWorker(Worker):
@@ -241,7 +248,9 @@ class ForkServer(Launcher):
     The first fork server of a process is a fresh interpreter that imports the
     ``preload`` modules and nothing of the trusted side: no manifest, no checks,
     no results are in its memory, so no worker can find them. More fork servers
-    (one per grading job) are forks of that pristine one (:meth:`clone`).
+    (one per grading job) are forks of that pristine one (:meth:`clone`), each
+    on a control socket of its own: one process holds each connection, so a
+    question and its answer never cross another's.
 
     A fork server that is gone (killed by the machine's out-of-memory killer,
     say) is replaced by a fresh one at the next request, so it costs no
@@ -251,12 +260,12 @@ class ForkServer(Launcher):
 
     mode = "fork"
 
-    def __init__(self, preload=()):
+    def __init__(self, preload=(), scratch=None):
         self.preload = tuple(preload)
+        self.scratch = scratch
         self._ctrl: socket.socket | None = None
         self._proc = None
         self._lock = threading.Lock()
-        self._asked = 0
 
     def ensure_started(self) -> None:
         if self._ctrl is None:
@@ -266,15 +275,23 @@ class ForkServer(Launcher):
                 raise WorkerStartError(f"could not start the fork server: {exc}") from None
 
     def clone(self) -> "ForkServer":
-        """Another fork server, forked from this pristine one."""
+        """Another fork server, forked from this pristine one, on a control socket of its own."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self._exchange({"op": "clone"}, [theirs.fileno()])
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
-        sibling = ForkServer(self.preload)
+        sibling = ForkServer(self.preload, self.scratch)
         sibling._ctrl = ours
         return sibling
+
+    def let_go(self) -> None:
+        if self._ctrl is not None:
+            self._ctrl.close()
+        self._ctrl = self._proc = None
 
     def start(self, path: str, module_name: str, limits: Limits, files=None) -> Worker:
         submission = {"path": path, "module": module_name, "limits": limits.to_dict()}
@@ -283,7 +300,7 @@ class ForkServer(Launcher):
             if "error" in reply or not fds:
                 raise WorkerStartError(reply.get("error") or "the fork server sent no worker")
             channel, *pidfd = fds
-            scratch = None if reply.get("files") else tempfile.TemporaryDirectory(prefix="kata-scratch-")
+            scratch = None if reply.get("files") else tempfile.TemporaryDirectory(prefix="scratch-", dir=self.scratch)
             submission["scratch"] = scratch and scratch.name
             worker = ForkedWorker(self, reply["pid"], pidfd[0] if pidfd else None, channel, scratch)
             if reply.get("files") and "files" not in submission:  # the worker writes a private copy
@@ -313,29 +330,13 @@ class ForkServer(Launcher):
         raise WorkerStartError("the fork server ended, and so did the one started in its place")
 
     def _ask(self, message: dict, fds=()) -> tuple:
-        """``(answer, descriptors)`` to ``message``; OSError if the fork server is gone.
-
-        Each request carries an id its answer repeats. The control socket is shared with the grading
-        processes forked from this one: one killed between its request and the answer leaves that
-        answer queued, and taking it for the next request's would put every later answer one behind
-        (a spawn answered by a status). An answer to another id is set aside: its descriptors closed,
-        its worker forgotten (it ends when its channel closes).
-        """
-        self._asked += 1
-        ident = f"{os.getpid()}.{self._asked}"
+        """``(answer, descriptors)`` to ``message``; OSError if the fork server is gone."""
         with self._lock:
-            socket.send_fds(self._ctrl, [json.dumps({**message, "id": ident}).encode()], list(fds))
-            while True:
-                data, received, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
-                if not data:
-                    raise OSError("the fork server closed its control socket")
-                answer = json.loads(data)
-                if answer.get("id") == ident:
-                    return answer, received
-                for fd in received:
-                    os.close(fd)
-                if isinstance(answer.get("pid"), int):
-                    self._ctrl.send(json.dumps({"op": "forget", "pid": answer["pid"]}).encode())
+            socket.send_fds(self._ctrl, [json.dumps(message).encode()], list(fds))
+            data, received, _, _ = socket.recv_fds(self._ctrl, 4096, 2)
+        if not data:
+            raise OSError("the fork server closed its control socket")
+        return json.loads(data), received
 
     def _replace(self) -> None:
         """Let a fork server that is gone go; the next :meth:`ensure_started` starts a fresh one."""

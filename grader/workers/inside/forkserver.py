@@ -4,7 +4,8 @@ Started isolated (``python -I``, see :func:`grader.workers.client.start.isolated
 the arguments ``FD MODULE...``:
 it imports the preload modules and nothing of the trusted side, then answers
 requests on the control socket FD (SOCK_SEQPACKET, JSON, descriptors passed
-with SCM_RIGHTS; each answer repeats its request's ``id``):
+with SCM_RIGHTS), held by one process of the trusted side, which waits for each
+answer before it asks again:
 
 - ``spawn``: hand over a worker: reply with its pid and whether it takes its
   submission's files as bytes, with its channel and a pidfd. The worker was
@@ -16,9 +17,11 @@ with SCM_RIGHTS; each answer repeats its request's ``id``):
   (:mod:`grader.workers.inside.sandbox`) and imports the learner module;
 - ``status``: reap a worker and say how it ended;
 - ``forget``: reap a worker later, nobody needs to know how it ended;
-- ``clone`` (with a new control socket): fork another fork server.
+- ``clone`` (with a new control socket): fork another fork server, serving on
+  that socket (for another grading process).
 
-When the control socket closes, every worker still alive is killed.
+When the control socket closes (its holder ended or let it go), every worker
+still alive is killed and the fork server ends.
 """
 
 from __future__ import annotations
@@ -92,16 +95,16 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     continue
                 clones.add(clone)
                 os.close(fds[0])
-                ctrl.send(json.dumps({"id": request.get("id")}).encode())
+                ctrl.send(b"{}")
             elif request["op"] == "spawn":
                 try:
                     pid, channel = _alive(spare) or _fork_worker(plan)
                 except OSError as exc:  # the machine refused a fork: say so, and serve on
-                    ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}", "id": request.get("id")}).encode())
+                    ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}"}).encode())
                 else:
                     live.add(pid)
                     pidfds = [os.pidfd_open(pid)] if hasattr(os, "pidfd_open") else []
-                    reply = {"pid": pid, "files": sandbox.wants_files(plan), "id": request.get("id")}
+                    reply = {"pid": pid, "files": sandbox.wants_files(plan)}
                     socket.send_fds(ctrl, [json.dumps(reply).encode()], [channel, *pidfds])
                     for fd in (channel, *pidfds):
                         os.close(fd)
@@ -116,7 +119,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 except ChildProcessError:
                     status = None
                 live.discard(pid)
-                ctrl.send(json.dumps({"status": status, "id": request.get("id")}).encode())
+                ctrl.send(json.dumps({"status": status}).encode())
             # Housekeeping after the reply: the caller is not kept waiting for it.
             for clone in _reap_ended(clones):
                 cgroups.remove(clone)
