@@ -233,4 +233,6 @@ def unreadable(path: Path) -> str | None:
         return f"cannot read {path.name}: {exc.strerror}"
     if not data.strip():
         return f"{path.name} is empty: there is no code to grade"
+    if b"\x00" in data:  # Python refuses it, with words that differ from one version to the next
+        return f"{path.name} is not Python source (it holds NUL bytes, as binary files do): save your code as text"
     return None

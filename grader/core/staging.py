@@ -8,9 +8,9 @@ covers (:func:`digest`), what is copied into a private staging folder
 (:func:`read_all`), so the three can never disagree.
 
 Only regular files are read: a FIFO or device named like a learner file is
-never opened for reading, and every file is opened without following links
-and without blocking. A link is followed only when its real path stays inside
-the submission; one that leaves it is refused, at any depth. Walks are
+never read (a file is opened without blocking and checked to be regular
+before anything is read from it). A link is followed only when its real path
+stays inside the submission; one that leaves it is refused, at any depth. Walks are
 iterative and capped in depth, files and bytes.
 """
 

@@ -77,7 +77,7 @@ def build_wheel() -> tuple:
     info = f"kata-{__version__}.dist-info"
     requirements = settings.requirements()
     files[f"{info}/METADATA"] = ("Metadata-Version: 2.1\nName: kata\n"
-                                 f"Version: {__version__}\nRequires-Python: >=3.9\n"
+                                 f"Version: {__version__}\nRequires-Python: >=3.10\n"
                                  + "".join(f"Requires-Dist: {r}\n" for r in requirements)).encode()
     files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: kata export\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files[f"{info}/entry_points.txt"] = b"[console_scripts]\nkata = grader.entry:main\n"

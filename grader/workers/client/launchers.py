@@ -291,7 +291,7 @@ class ForkServer(Launcher):
     def let_go(self) -> None:
         if self._ctrl is not None:
             self._ctrl.close()
-        self._ctrl = self._proc = None
+        self._ctrl = None  # the process object stays referenced: dropping it would warn that it still runs
 
     def start(self, path: str, module_name: str, limits: Limits, files=None) -> Worker:
         submission = {"path": path, "module": module_name, "limits": limits.to_dict()}

@@ -63,7 +63,10 @@ def take(preload) -> tuple | None:
         return None
     if tuple(preload) == DEFAULT_PRELOAD:
         return started
-    started[0].close()  # the manifest asks for other modules: let it go
+    ctrl, proc = started  # the manifest asks for other modules: this one is not needed
+    ctrl.close()
+    proc.kill()  # it holds nothing yet; waiting for it to notice would cost its whole import
+    proc.wait()
     return None
 
 

@@ -14,9 +14,9 @@ Layers, each used when this machine allows it (:func:`probe` finds out once):
   shared memory);
 - **an unprivileged uid** per worker, so rlimits on processes apply per worker
   and nothing of root's or of another worker's is writable;
-- **control groups** (:mod:`grader.cgroups`): one core and a task cap per
+- **control groups** (:mod:`.cgroups`): one core and a task cap per
   fork server, that is per grading job, which holds one student at a time;
-- **seccomp** (:mod:`grader.seccomp`): IP sockets only, so no Unix socket of
+- **seccomp** (:mod:`.seccomp`): IP sockets only, so no Unix socket of
   the host can be reached wherever it lives;
 - **Landlock**: read only the Python installation, system libraries and the
   submission; write only the scratch folder; no TCP; no signals or abstract
@@ -134,7 +134,7 @@ def describe(plan: Plan, mode: str) -> list:
         ("started isolated: no current folder or PYTHONPATH", True, "python -I, always"),
         ("sees its own submission's files only", True, "staging, always"),
         ("time limit per call", True, "always"),
-        ("resource limits (memory, file size, cores)", os.name == "posix", "POSIX rlimits"),
+        ("resource limits (memory, CPU time, files, no core dumps)", os.name == "posix", "POSIX rlimits"),
         ("private network (no network, no loopback)", ns, "network namespace; needs root"),
         ("processes die with their call", ns, "PID namespace; needs root"),
         ("private, size-capped scratch folder", ns, f"tmpfs of {SCRATCH_MB} MiB; needs root"),

@@ -1,4 +1,4 @@
-"""Thin ctypes wrappers for the Linux calls the sandbox needs (Python 3.9+ lacks some)."""
+"""Thin ctypes wrappers for the Linux calls the sandbox needs (the os module lacks some)."""
 
 from __future__ import annotations
 
