@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import settings
+from .authoring import export as export_mod
 from .authoring import new as authoring
 from .authoring import verify as verify_mod
 from .cohort import archive, cluster, layouts, summary
@@ -206,6 +207,7 @@ def _functions(kata, names) -> set | None:
 @click.pass_obj
 def verify_command(obj: Context, kata_id):
     """Check the katas: stubs score zero, solutions full marks, every check has a hint."""
+    _authors_workspace(obj, "verify")
     katas = [obj.kata(kata_id)] if kata_id else list(obj.manifest.katas)
     with Grader(obj.manifest) as grader:
         verdicts = verify_mod.verify(obj.manifest, katas, grader)
@@ -380,6 +382,29 @@ def export_gradescope(obj: Context, kata_id, out):
                f"(setup.sh installs kata; run_autograder grades {kata.files[0]} or the only .py or notebook)")
 
 
+@export_group.command("workspace")
+@click.argument("kata_ids", nargs=-1, metavar="[ID]...")
+@click.option("--out", "out", type=click.Path(), required=True,
+              help="A new folder, or a .zip, for the learners' copy.")
+@click.pass_obj
+def export_workspace(obj: Context, kata_ids, out):
+    """The learners' copy of the katas (all, or ID...): no reference solutions; every learner command works in it."""
+    katas = [obj.kata(kata_id) for kata_id in dict.fromkeys(kata_ids)] or list(obj.manifest.katas)
+    try:
+        path = export_mod.learner_copy(obj.manifest, katas, Path(out).expanduser().resolve())
+    except export_mod.ExportError as exc:
+        raise KataError(str(exc)) from None
+    click.echo(f"wrote {path}: {len(katas)} kata{'s' * (len(katas) != 1)} for learners, without the reference "
+               "solutions (kata.yaml says solutions: false); its README says how to install kata and start")
+
+
+def _authors_workspace(obj: Context, command: str) -> None:
+    """The authors' commands need the reference solutions: one line in a learner's copy."""
+    if not obj.manifest.solutions:
+        raise KataError(f"{obj.manifest.path} is a copy without the reference solutions (solutions: false); "
+                        f"run kata {command} in the authors' workspace")
+
+
 @main.command("new")
 @click.argument("kata_id", metavar="ID")
 @click.option("--title", required=True, help="The kata's title, e.g. \"Expectation maximisation\".")
@@ -387,6 +412,7 @@ def export_gradescope(obj: Context, kata_id, out):
 @click.pass_obj
 def new_command(obj: Context, kata_id, title, file_name):
     """Create kata ID for authors: folder, stub, checks, hints, solution and kata.yaml entry."""
+    _authors_workspace(obj, "new")
     try:
         created = authoring.new_kata(obj.manifest, kata_id, title, file_name)
     except authoring.AuthoringError as exc:

@@ -129,6 +129,20 @@ def test_bad_roster_input_is_one_line_and_exit_2(course, args, message):
     assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"name,score\nada,4\n", "is not a gradebook export kata knows: pass Canvas's gradebook export"),
+    (b"\xff\xfeS\x00t\x00\xd8", "is neither UTF-8 nor UTF-16 text"),
+    (b"Student,ID,SIS Login ID,Section\n", "no assignment column of the roster names kata 0.1"),
+    (b"Student,ID,SIS Login ID,Kata 0.1 (5)\n", "Canvas reads the columns before the assignments only up to"),
+])
+def test_a_roster_that_is_no_platform_export_is_one_line_and_exit_2(course, content, message):
+    ws, subs, tmp, _ = course
+    (tmp / "roster.csv").write_bytes(content)
+    result = kata_grade(ws, subs, "--roster", str(tmp / "roster.csv"), "--out", str(tmp / "import.csv"))
+    assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp / "import.csv").exists()
+
+
 def test_no_column_naming_the_kata_lists_the_columns(course):
     ws, subs, tmp, _ = course
     (tmp / "export.csv").write_text(export().decode().replace("Kata 0.1 Tiny (123457)", "Week 3 (123457)"))

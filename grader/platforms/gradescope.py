@@ -17,15 +17,12 @@ The zip holds, at its top (Gradescope unpacks it into ``/autograder/source``):
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import json
 import zipfile
 from pathlib import Path
 
-from .. import __version__, settings
-from ..core.bundle import workspace_files
+from ..core.bundle import build_wheel, workspace_files
 from ..core.manifest import Kata, Manifest
 from ..core.results import KataResult
 from ..core.show import points
@@ -77,33 +74,6 @@ def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(buffer.getvalue())
     return out
-
-
-def build_wheel() -> tuple:
-    """``(file name, bytes)`` of a pure-Python wheel of the kata package that is running."""
-    package = Path(__file__).resolve().parents[1]  # grader/
-    files = {}
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            files[f"grader/{path.relative_to(package).as_posix()}"] = path.read_bytes()
-    info = f"kata-{__version__}.dist-info"
-    requirements = settings.requirements()
-    files[f"{info}/METADATA"] = ("Metadata-Version: 2.1\nName: kata\n"
-                                 f"Version: {__version__}\nRequires-Python: >=3.9\n"
-                                 + "".join(f"Requires-Dist: {r}\n" for r in requirements)).encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: kata export\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    files[f"{info}/entry_points.txt"] = b"[console_scripts]\nkata = grader.entry:main\n"
-    record = "".join(f"{name},sha256={_hash(data)},{len(data)}\n" for name, data in files.items())
-    files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
-    return f"kata-{__version__}-py3-none-any.whl", buffer.getvalue()
-
-
-def _hash(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def results_json(result: KataResult, kata: Kata, extra: dict | None = None) -> str:
