@@ -1,6 +1,9 @@
 """Blackboard, end to end: its Assignment File Download with receipts, its Work Offline download filled
 in, read back the way its upload reads them (tests/platform_rules.py)."""
 
+import csv
+import io
+
 import pytest
 from conftest import TINY, copy_tiny
 from platform_rules import blackboard_receipt, blackboard_upload, blackboard_work_offline, json_rows, kata_grade
@@ -77,10 +80,15 @@ def test_the_work_offline_download_filled_in_updates_its_column(course):
     assert "zoe_muller: attempt 2026-11-20-09-00-00" in result.output
 
 
-def test_feedback_goes_into_the_feedback_column_of_a_download_with_comments(course):
+@pytest.mark.parametrize("download", ["column.csv", "column.xls"])
+def test_feedback_goes_into_the_feedback_column_of_a_download_with_comments(course, download):
     ws, subs, tmp = course
-    (tmp / "column.csv").write_bytes(blackboard_work_offline(ROSTER, COLUMN, feedback=True))
-    assert kata_grade(ws, subs, "--roster", str(tmp / "column.csv"), "--out", str(tmp / "up.csv")).exit_code == 0
+    exported = blackboard_work_offline(ROSTER, COLUMN, feedback=True)
+    if download.endswith(".xls"):  # the tab-delimited download: UTF-16 with its byte order mark
+        rows = csv.reader(io.StringIO(exported.decode("utf-8-sig")))
+        exported = "\ufeff".join(["", "".join("\t".join(row) + "\r\n" for row in rows)]).encode("utf-16-le")
+    (tmp / download).write_bytes(exported)
+    assert kata_grade(ws, subs, "--roster", str(tmp / download), "--out", str(tmp / "up.csv")).exit_code == 0
     upload = blackboard_upload((tmp / "up.csv").read_bytes(), "up.csv", {2860302: 10}, {u for *_, u, _ in ROSTER})
     assert upload.feedback["obrien_l"].startswith("<p>kata 0.1 Tiny kata for tests: 2/4<br>to work on: add")
     assert "jose-nunez" not in upload.feedback

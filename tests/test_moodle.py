@@ -77,6 +77,8 @@ def test_a_name_that_mimics_another_participant_is_nobodys_row(course):
     assert rows["1045893"]["score"] == 4 and rows["1045893"]["status"] == "graded"
     assert "marking guide.pdf" in rows and rows["marking guide.pdf"]["unattributed"]
     assert result.exit_code == 0
+    assert "2 files of the download no student could be found for" in result.output
+    assert "Mallory_1045893_assignsubmission_file_1045930_assignsubmission_file, marking guide.pdf" in result.output
 
 
 def test_a_grade_changed_in_moodle_after_kata_wrote_the_file_is_not_overwritten(course):

@@ -101,14 +101,14 @@ def _inside(path: Path, folder: Path) -> bool:
 def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None, back: Handback | None = None) -> list:
     """Every gradebook and feedback file, each replaced atomically; return the summary's lines about them."""
     back = back or Handback()
-    lines = []
+    lines = _unattributed(run)
     if back.roster is not None:
         back.filled = back.roster.fill(run.rows, back.missing, run.kata)
         lines += handback.roster_lines(back)
     for output in outputs:
         if output.kind in FOLDER_FORMATS:
             render = PER_STUDENT[output.kind]
-            names = path_components(row.student for row in run.rows)
+            names = path_components(_students(run))
             for row in run.rows:
                 write_atomic(output.path / names[row.student] / "results.json", render(row.result, run.kata))
         elif back.roster is not None and output.kind in ROSTER_SUFFIXES:
@@ -120,7 +120,7 @@ def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None, back
             write_atomic(output.path, gradebooks.COHORT[output.kind](run.rows, run.kata, run.layout))
             lines += _without_roster(run.layout, output, run.kata)
     if feedback_dir is not None:
-        names = path_components(row.student for row in run.rows)
+        names = path_components(_students(run))
         for row in run.rows:
             write_atomic(feedback_dir / f"{names[row.student]}.txt", feedback_text(row.result))
     if back.feedback_zip is not None:
@@ -129,6 +129,20 @@ def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None, back
                   + (f"; {len(without)} students submitted no file to attach one to: "
                      + handback.listed(without) if without else "")]
     return lines
+
+
+def _students(run: CohortRun) -> list:
+    """Every row's key, in order, without reading the results (:class:`~grader.cohort.run.JournalRows`)."""
+    return [student for student, _ in run.rows.order]
+
+
+def _unattributed(run: CohortRun) -> list:
+    """The summary's list of the files no student could be found for: each is an error row of its own."""
+    strays = [student for student, identity in run.rows.order if identity and identity.get("unattributed")]
+    if not strays:
+        return []
+    return ["", f"{len(strays)} file{'s' * (len(strays) != 1)} of the download no student could be found for "
+                "(error rows of their own, in no LMS file): " + handback.listed(strays)]
 
 
 def _without_roster(layout: str, output: Output, kata) -> list:
