@@ -10,18 +10,21 @@ from pathlib import Path
 import click
 
 from . import settings
+from .authoring import export as export_mod
 from .authoring import new as authoring
 from .authoring import verify as verify_mod
-from .cohort import cluster, layouts, summary
+from .cohort import archive, cluster, layouts, summary
 from .cohort import run as cohort
-from .cohort.outputs import FOLDER_FORMATS, check_writable, parse_outputs, write_outputs
+from .cohort.handback import Handback
+from .cohort.outputs import FOLDER_FORMATS, check_layout, check_writable, parse_outputs, write_outputs
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
 from .core.runner import ChecksBroken
 from .core.show import points
 from .learner import hints, live, report, workspace
 from .learner import watch as watch_mod
-from .platforms import gradescope
+from .platforms import gradescope, lms
+from .platforms.roster import MISSING, RosterError
 from .workers.client.launchers import WorkerStartError, default_mode
 from .workers.inside import sandbox
 
@@ -204,6 +207,7 @@ def _functions(kata, names) -> set | None:
 @click.pass_obj
 def verify_command(obj: Context, kata_id):
     """Check the katas: stubs score zero, solutions full marks, every check has a hint."""
+    _authors_workspace(obj, "verify")
     katas = [obj.kata(kata_id)] if kata_id else list(obj.manifest.katas)
     with Grader(obj.manifest) as grader:
         verdicts = verify_mod.verify(obj.manifest, katas, grader)
@@ -223,7 +227,7 @@ def verify_command(obj: Context, kata_id):
 
 @main.command()
 @click.argument("kata_id", metavar="ID")
-@click.argument("submissions", type=click.Path(file_okay=False))
+@click.argument("submissions", type=click.Path())
 @click.option("--out", "outs", multiple=True, required=True,
               help="Gradebook to write: FILE.csv, FILE.json, FILE.xml (JUnit), or DIR/ with --format. Repeatable.")
 @click.option("--format", "folder_format", type=click.Choice(FOLDER_FORMATS), default=None,
@@ -239,30 +243,45 @@ def verify_command(obj: Context, kata_id):
               help="How the LMS named the download (default: detected from the names).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Grade on the Dask cluster of this scheduler, e.g. tcp://host:8786 (or set KATA_SCHEDULER).")
+@click.option("--roster", type=click.Path(dir_okay=False), default=None,
+              help="The gradebook your LMS exported (Canvas, Moodle, Blackboard): --out FILE.csv is this file "
+                   "with kata's grades filled in, ready to import.")
+@click.option("--column", default=None, help="The roster's column to fill: its full header or its name.")
+@click.option("--missing", type=click.Choice(MISSING), default="blank", show_default=True,
+              help="What a roster student without a submission gets: the cell as exported, or 0.")
+@click.option("--feedback-zip", "feedback_zip", type=click.Path(dir_okay=False), default=None,
+              help="A zip of feedback files named as your LMS's bulk feedback upload reads them (Canvas, Moodle).")
 @click.pass_obj
 def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout,
-          scheduler):
-    """Grade a folder of submissions for kata ID into gradebooks."""
+          scheduler, roster, column, missing, feedback_zip):
+    """Grade a folder (or the download zip) of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
     folder = Path(submissions).expanduser().resolve()
-    if not folder.is_dir():
-        raise KataError(f"submissions folder {submissions} does not exist; pass the folder holding one entry per student")
+    if not (folder.is_dir() or archive.is_zip(folder)):
+        what = "is neither a folder nor a .zip" if folder.exists() else "does not exist"
+        raise KataError(f"submissions {submissions} {what}; pass the folder holding one entry per student, "
+                        "or the zip your LMS's download gave")
+    if column is not None and roster is None:
+        raise KataError("--column names a column of --roster; pass the gradebook your LMS exported with --roster")
     try:
-        outputs = parse_outputs(outs, folder_format, folder)
-    except cohort.GradeError as exc:
+        back = Handback(lms.load_roster(Path(roster).expanduser().resolve(), kata, column) if roster else None,
+                        missing, Path(feedback_zip).expanduser().resolve() if feedback_zip else None)
+        outputs = parse_outputs(outs, folder_format, folder, back.roster)
+    except (cohort.GradeError, RosterError) as exc:
         raise KataError(str(exc)) from None
     feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
-    if feedback is not None and (feedback == folder or folder in feedback.parents):
-        raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
-    layout = layout or layouts.detect(folder)
+    for option, place in (("--feedback", feedback), ("--feedback-zip", back.feedback_zip)):
+        if place is not None and (place == folder or folder in place.parents):
+            raise KataError(f"{option} is inside the submissions folder, which kata never writes to; "
+                            "choose another place")
     try:
-        check_writable(outputs, feedback)
-        _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
-    except (cohort.GradeError, cluster.ClusterError) as exc:
+        check_writable(outputs, feedback, back.feedback_zip)
+        _grade_into(obj, kata, folder, outputs, feedback, back, jobs, force, seed, layout, scheduler)
+    except (cohort.GradeError, cluster.ClusterError, archive.DownloadError) as exc:
         raise KataError(str(exc)) from None
 
 
-def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler) -> None:
+def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, force, seed, layout, scheduler) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
     if scheduler:
         where = f"on the Dask cluster at {scheduler}"
@@ -271,10 +290,11 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
     try:
         with cohort.GradingRun(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
                                scheduler=scheduler) as grading:  # one run at a time per journal, gradebooks included
-            click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
+            check_layout(back, grading.layout)
+            click.echo(f"grading kata {kata.id} in {folder} ({grading.layout} layout) {where}", err=True)
             run = grading.grade()
-            write_outputs(run, outputs, feedback)
-            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
+            notes = write_outputs(run, outputs, feedback, back)
+            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused) + notes:
                 click.echo(line)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
@@ -362,6 +382,29 @@ def export_gradescope(obj: Context, kata_id, out):
                f"(setup.sh installs kata; run_autograder grades {kata.files[0]} or the only .py or notebook)")
 
 
+@export_group.command("workspace")
+@click.argument("kata_ids", nargs=-1, metavar="[ID]...")
+@click.option("--out", "out", type=click.Path(), required=True,
+              help="A new folder, or a .zip, for the learners' copy.")
+@click.pass_obj
+def export_workspace(obj: Context, kata_ids, out):
+    """The learners' copy of the katas (all, or ID...): no reference solutions; every learner command works in it."""
+    katas = [obj.kata(kata_id) for kata_id in dict.fromkeys(kata_ids)] or list(obj.manifest.katas)
+    try:
+        path = export_mod.learner_copy(obj.manifest, katas, Path(out).expanduser().resolve())
+    except export_mod.ExportError as exc:
+        raise KataError(str(exc)) from None
+    click.echo(f"wrote {path}: {len(katas)} kata{'s' * (len(katas) != 1)} for learners, without the reference "
+               "solutions (kata.yaml says solutions: false); its README says how to install kata and start")
+
+
+def _authors_workspace(obj: Context, command: str) -> None:
+    """The authors' commands need the reference solutions: one line in a learner's copy."""
+    if not obj.manifest.solutions:
+        raise KataError(f"{obj.manifest.path} is a copy without the reference solutions (solutions: false); "
+                        f"run kata {command} in the authors' workspace")
+
+
 @main.command("new")
 @click.argument("kata_id", metavar="ID")
 @click.option("--title", required=True, help="The kata's title, e.g. \"Expectation maximisation\".")
@@ -369,6 +412,7 @@ def export_gradescope(obj: Context, kata_id, out):
 @click.pass_obj
 def new_command(obj: Context, kata_id, title, file_name):
     """Create kata ID for authors: folder, stub, checks, hints, solution and kata.yaml entry."""
+    _authors_workspace(obj, "new")
     try:
         created = authoring.new_kata(obj.manifest, kata_id, title, file_name)
     except authoring.AuthoringError as exc:

@@ -1,51 +1,104 @@
-"""kata export gradescope: the zip, laid out as Gradescope lays it out, run end to end."""
+"""kata export gradescope, run the way Gradescope runs an autograder (its specification, "File hierarchy"):
+
+the zip unpacked into ``$AUTOGRADER_ROOT/source``; ``setup.sh`` run once with bash, installing into the
+image's ``python3`` (here a fresh virtual environment: not the tests' own, nothing of the checkout
+importable, kata only from the wheel the zip carries); ``run_autograder`` copied to
+``$AUTOGRADER_ROOT/run_autograder`` and run from ``$AUTOGRADER_ROOT`` with the upload in
+``$AUTOGRADER_ROOT/submission``; ``results/results.json`` read as Gradescope reads it.
+
+The image is built once per test session (numpy and scipy come from the package index, through pip's
+cache when it has them); each test gets a root of its own.
+"""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SUBMISSIONS
+from conftest import REPO, SUBMISSIONS
 
 from grader.cli import main
+
+pytestmark = pytest.mark.xdist_group("gradescope-image")  # one image per test process: keep them together
 
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 
-@pytest.fixture(scope="module")
-def autograder(tmp_path_factory, manifest):
-    """The exported zip, unpacked into a Gradescope root's source/."""
-    work = tmp_path_factory.mktemp("gradescope")
+@dataclass
+class Image:
+    """The autograder's image: the unpacked zip, and the environment its python3 is found in."""
+
+    source: Path
+    names: list
+    python: Path
+    env: dict
+
+
+def clean_environment(bin_dir: Path) -> dict:
+    """The tests' environment less anything that would make the checkout or the tests' packages
+    importable, with the image's python3 first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME",
+                                                            "PYTHONSTARTUP", "PYTHONUSERBASE")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+@pytest.fixture(scope="session")
+def image(tmp_path_factory, manifest):
+    work = tmp_path_factory.mktemp("gradescope-image")
+    zip_path = work / "autograder.zip"
     result = CliRunner().invoke(main, ["--root", str(manifest.root), "export", "gradescope", "10.2",
-                                       "--out", str(work / "autograder.zip")])
+                                       "--out", str(zip_path)])
     assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(work / "autograder.zip") as archive:
+    with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
         archive.extractall(work / "source")
-    bin_dir = work / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "python3").symlink_to(sys.executable)  # the interpreter kata is installed in, as setup.sh leaves it
-    return work, names, bin_dir
+    for script in ("setup.sh", "run_autograder"):  # zipfile does not restore permissions; Gradescope chmods
+        (work / "source" / script).chmod(0o755)
+    venv = work / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    env = clean_environment(venv / "bin")
+    setup = subprocess.run(["bash", str(work / "source" / "setup.sh")], cwd="/", env=env, capture_output=True,
+                           text=True, timeout=900)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    assert f"installed in {venv}" in setup.stdout  # kata came from the wheel, into the image's Python
+    return Image(work / "source", names, venv / "bin" / "python3", env)
 
 
-def run_autograder(autograder, tmp_path, files: dict):
-    work, _, bin_dir = autograder
+def autograder_root(image: Image, tmp_path: Path, files: dict, metadata: dict | None = None) -> Path:
+    """``$AUTOGRADER_ROOT`` as Gradescope lays it out for one submission."""
     root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
+    shutil.copytree(image.source, root / "source")
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
     for name, source in files.items():
-        (root / "submission" / name).write_bytes(source.read_bytes() if hasattr(source, "read_bytes") else source)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(["bash", str(work / "source" / "run_autograder")], env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads((root / "results" / "results.json").read_text())
+        target = root / "submission" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes() if isinstance(source, Path) else source)
+    if metadata is not None:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
+    return root
+
+
+def run_autograder(image: Image, root: Path, script: Path | None = None) -> dict:
+    done = subprocess.run([str(script or root / "run_autograder")], cwd=root, capture_output=True, text=True,
+                          env={**image.env, "AUTOGRADER_ROOT": str(root)}, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return valid(json.loads((root / "results" / "results.json").read_text()))
+
+
+def grade(image, tmp_path, files, metadata=None) -> dict:
+    return run_autograder(image, autograder_root(image, tmp_path, files, metadata))
 
 
 def valid(results: dict) -> dict:
-    """results.json checked against Gradescope's fields (../shared/FORMATS.md)."""
+    """results.json checked against Gradescope's specification of its fields."""
     assert isinstance(results["score"], float) and isinstance(results["execution_time"], float)
     assert results["output_format"] in {"text", "simple_format", "md", "html", "ansi"}
     assert results["visibility"] in VISIBILITIES and results["stdout_visibility"] in VISIBILITIES
@@ -58,59 +111,98 @@ def valid(results: dict) -> dict:
     return results
 
 
-def test_the_zip_carries_kata_and_the_checks_but_no_solutions(autograder):
-    _, names, _ = autograder
-    assert {"setup.sh", "run_autograder", "workspace/kata.yaml"} <= set(names)
-    assert any(n.startswith("kata-") and n.endswith("-py3-none-any.whl") for n in names)
-    assert "workspace/katas/10.2-mle/checks/test_mle.py" in names
-    assert not any("solutions" in n for n in names)
+def test_the_zip_carries_kata_and_the_checks_but_no_solutions(image):
+    assert {"setup.sh", "run_autograder", "workspace/kata.yaml"} <= set(image.names)
+    assert any(n.startswith("kata-") and n.endswith("-py3-none-any.whl") for n in image.names)
+    assert "workspace/katas/10.2-mle/checks/test_mle.py" in image.names
+    assert not any("solutions" in n for n in image.names)
+    setup = (image.source / "setup.sh").read_text()
+    assert "/home/" not in setup and str(REPO) not in setup
 
 
-def test_setup_installs_the_wheel_it_carries(autograder, tmp_path):
-    work, names, _ = autograder
-    wheel = next(n for n in names if n.endswith(".whl"))
-    setup = (work / "source" / "setup.sh").read_text()
-    assert f"pip3 install ./{wheel}" in setup and "/home/" not in setup and "/work/" not in setup
-    target = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target),
-                           str(work / "source" / wheel)], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert (target / "grader" / "workers" / "inside" / "worker.py").exists() and (target / "grader" / "platforms" / "autograder.py").exists()
+def test_kata_in_the_image_is_the_wheel_not_the_checkout(image, tmp_path):
+    found = subprocess.run([str(image.python), "-c", "import grader, numpy; print(grader.__file__)"],
+                           cwd=tmp_path, env=image.env, capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert Path(found.stdout.strip()).is_relative_to(image.python.parent.parent) and str(REPO) not in found.stdout
 
 
-def test_a_correct_submission_gets_full_marks(autograder, tmp_path):
-    results = valid(run_autograder(autograder, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"}))
+def test_a_correct_submission_gets_full_marks_and_the_seed(image, tmp_path):
+    results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"})
     assert results["score"] == 32.0 and len(results["tests"]) == 32
     assert all(t["status"] == "passed" for t in results["tests"])
+    seed = results["extra_data"]["seed"]
+    assert f"'kata check 10.2 --seed {seed}'" in results["output"]
 
 
-def test_a_buggy_submission_loses_exactly_its_points_with_feedback(autograder, tmp_path):
-    results = valid(run_autograder(autograder, tmp_path, {"mle.py": SUBMISSIONS / "ddof_one.py",
-                                                          "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py"}))
+def test_a_buggy_submission_loses_exactly_its_points_with_feedback(image, tmp_path):
+    results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "ddof_one.py",
+                                      "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py"})
     failed = [t for t in results["tests"] if t["status"] == "failed"]
     assert results["score"] == 29.0 and {t["tags"][0] for t in failed} == {"gaussian_mle"}
     assert all("hint:" in t["output"] for t in failed) and any("why:" in t["output"] for t in failed)
 
 
-def test_a_broken_submission_is_a_valid_zero(autograder, tmp_path):
-    results = valid(run_autograder(autograder, tmp_path, {"homework.py": b"def binomial_mle(:\n"}))
-    assert results["score"] == 0.0 and "SyntaxError" in results["output"]
-
-
-def test_a_notebook_submission_is_graded(autograder, tmp_path):
+def test_a_notebook_submission_is_graded(image, tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
     path = tmp_path / "work.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("%pip install numpy"),
                                        new_code_cell((SUBMISSIONS / "correct_scipy.py").read_text())]), path)
-    results = valid(run_autograder(autograder, tmp_path, {"Homework 2.ipynb": path}))
-    assert results["score"] == 32.0
+    assert grade(image, tmp_path, {"Homework 2.ipynb": path})["score"] == 32.0
 
 
-def test_an_empty_upload_is_a_valid_zero(autograder, tmp_path):
-    results = valid(run_autograder(autograder, tmp_path, {}))
-    assert results["score"] == 0.0 and "no mle.py" in results["output"]
+def test_broken_and_empty_uploads_are_a_valid_zero(image, tmp_path):
+    broken = grade(image, tmp_path / "a", {"homework.py": b"def binomial_mle(:\n"})
+    assert broken["score"] == 0.0 and "SyntaxError" in broken["output"]
+    empty = grade(image, tmp_path / "b", {})
+    assert empty["score"] == 0.0 and "no mle.py" in empty["output"]
+
+
+def test_who_submitted_comes_from_the_submission_metadata(image, tmp_path):
+    metadata = {"id": 87184652, "created_at": "2024-09-02T15:05:11.109082-07:00", "assignment_id": None,
+                "users": [{"id": 233634, "email": "ada@example.edu", "name": "Ada Lovelace", "sid": "100200300"},
+                          {"id": 233635, "email": "liam@example.edu", "name": "Liam O'Brien", "sid": None}],
+                "previous_submissions": []}
+    results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"}, metadata)
+    assert results["extra_data"]["submission_id"] == 87184652
+    assert results["extra_data"]["students"] == [
+        {"id": 233634, "name": "Ada Lovelace", "email": "ada@example.edu", "sid": "100200300"},
+        {"id": 233635, "name": "Liam O'Brien", "email": "liam@example.edu"}]
+
+
+FAKE_GRADER = b"""
+import json, os, sys
+root = sys.argv[1]
+os.makedirs(os.path.join(root, "results"), exist_ok=True)
+with open(os.path.join(root, "results", "results.json"), "w") as handle:
+    json.dump({"score": 32.0, "execution_time": 0.0, "output": "forged", "output_format": "text",
+               "visibility": "visible", "stdout_visibility": "hidden", "tests": []}, handle)
+"""
+
+
+@pytest.mark.parametrize("isolated", [True, False])
+def test_a_grader_package_in_the_upload_is_never_imported(image, tmp_path, isolated):
+    """A student uploads grader/platforms/autograder.py writing 32/32. The exported run_autograder starts
+    kata isolated from a neutral folder; started the old way (no -I, from the upload's folder) the
+    forgery wins, so the test can fail."""
+    root = autograder_root(image, tmp_path, {
+        "mle.py": SUBMISSIONS / "ddof_one.py", "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py",
+        "grader/__init__.py": b"", "grader/platforms/__init__.py": b"",
+        "grader/platforms/autograder.py": FAKE_GRADER})
+    script = None
+    if not isolated:
+        script = root / "old_run_autograder"
+        script.write_text('#!/usr/bin/env bash\ncd "$AUTOGRADER_ROOT/submission"\n'
+                          'exec python3 -m grader.platforms.autograder "$AUTOGRADER_ROOT" '
+                          '"$AUTOGRADER_ROOT/source/workspace"\n')
+        script.chmod(0o755)
+    results = run_autograder(image, root, script)
+    if isolated:
+        assert results["score"] == 29.0 and results["output"].startswith("kata 10.2: 29/32")
+    else:
+        assert results["score"] == 32.0 and results["output"] == "forged"
 
 
 def test_visibility_comes_from_the_kata(ws, tmp_path):
@@ -123,7 +215,7 @@ def test_visibility_comes_from_the_kata(ws, tmp_path):
         assert "visibility: after_due_date" in archive.read("workspace/kata.yaml").decode()
 
 
-def test_kata_failing_itself_still_writes_a_valid_results_json(autograder, tmp_path, monkeypatch):
+def test_kata_failing_itself_still_writes_a_valid_results_json(image, tmp_path, monkeypatch):
     from grader.platforms import autograder as gradescope
     from grader.workers.client.launchers import WorkerStartError
 
@@ -135,10 +227,7 @@ def test_kata_failing_itself_still_writes_a_valid_results_json(autograder, tmp_p
             raise WorkerStartError("could not start the fork server: [Errno 11] Resource temporarily unavailable")
 
     monkeypatch.setattr(gradescope, "Grader", Refused)
-    work, _, _ = autograder
-    root = tmp_path / "autograder"
-    (root / "submission").mkdir(parents=True)
-    (root / "submission" / "mle.py").write_bytes((SUBMISSIONS / "correct_scipy.py").read_bytes())
-    assert gradescope.main([str(root), str(work / "source" / "workspace")]) == 0
+    root = autograder_root(image, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"})
+    assert gradescope.main([str(root), str(root / "source" / "workspace")]) == 0
     results = valid(json.loads((root / "results" / "results.json").read_text()))
     assert results["score"] == 0.0 and "the autograder could not grade this submission" in results["output"]

@@ -34,7 +34,9 @@ def csv_lines(rows, kata: Kata, layout: str = "plain"):
     then points per stub function.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", **lms.CSV_STYLE.get(layout, {}))
+    if layout in lms.BOM:
+        out.write("\ufeff")
 
     def taken() -> str:
         text = out.getvalue()

@@ -17,7 +17,7 @@ from ..core.files import STATE_DIR, RunFolder
 from ..core.grading import new_seed
 from ..core.manifest import Kata, Manifest
 from ..core.results import Row, error_result
-from . import cluster, executors, layouts
+from . import archive, cluster, executors, layouts
 from .executors import Executor
 from .journal import Journal, JournalBusy, exclusive, kata_digest
 from .progress import Progress
@@ -94,7 +94,9 @@ class GradingRun:
                  progress_stream=None):
         self.manifest, self.kata, self.submissions = manifest, kata, submissions
         self.jobs, self.force, self.seed, self.scheduler = jobs, force, seed, scheduler
-        self.layout = layout or layouts.detect(submissions)
+        self.layout = layout
+        self.source = submissions
+        """The folder read: ``submissions``, or the download zip unpacked in the run's folder."""
         self.progress_stream = progress_stream
         self.folder: RunFolder | None = None
         self.journal: Journal | None = None
@@ -105,6 +107,8 @@ class GradingRun:
         try:
             self._stack.enter_context(hold(self.manifest, self.kata, self.submissions))
             self.folder = self._stack.enter_context(RunFolder("grade"))
+            self.source = archive.open_download(self.submissions, self.folder.path)
+            self.layout = self.layout or layouts.detect(self.source)
             if self.scheduler:
                 self.client = cluster.connect(self.scheduler)
                 self._stack.callback(self.client.close)
@@ -127,7 +131,7 @@ class GradingRun:
         run = CohortRun(kata, seed, self.layout)
         relative = kata.learner_path.relative_to(self.manifest.root).as_posix()
         pending, order = [], []
-        for sub in discover(self.submissions, kata.files[0], relative, self.folder.path, run.layout):
+        for sub in discover(self.source, kata.files[0], relative, self.folder.path, run.layout):
             order.append((sub.student, _identity(sub)))
             if not self.force and journal.lookup(sub.student, sub.digest, checks):
                 run.reused += 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.submission import read_entry, safe_name
+from ..core.names import display
+from ..core.submission import read_entry
 from . import layouts
 
 
@@ -19,6 +20,7 @@ def discover(folder: Path, learner_file: str, relative_path: str, scratch: Path,
     """
     for entry in layouts.entries(folder, layout or layouts.detect(folder)):
         sub = read_entry(entry, learner_file, relative_path, scratch, folder)
-        sub.student_id, sub.name = safe_name(entry.student_id), safe_name(entry.name)
+        sub.student_id, sub.name = entry.student_id, display(entry.name)
         sub.late, sub.superseded = entry.late, list(entry.superseded)
+        sub.feedback_name, sub.unattributed = display(entry.feedback_name), entry.unattributed
         yield sub

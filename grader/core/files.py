@@ -11,13 +11,13 @@ STATE_DIR = ".kata"
 """The folder beside ``kata.yaml`` where kata keeps what it knows: the learner's state, grading journals."""
 
 
-def write_atomic(path: Path, text) -> None:
+def write_atomic(path: Path, text, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``text`` (a string, or an iterable of strings written as they come)
     so readers see the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             for chunk in [text] if isinstance(text, str) else text:
                 handle.write(chunk)
             handle.flush()

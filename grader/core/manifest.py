@@ -20,6 +20,10 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 """Gradescope's visibility settings for test results."""
 
 
+NO_SOLUTIONS = ("; restore it, or, for a copy without the reference solutions, put 'solutions: false' in "
+                "kata.yaml ('kata export workspace' writes such a copy)")
+
+
 class ManifestError(Exception):
     """A malformed manifest; ``str()`` is one line naming the file and line."""
 
@@ -123,6 +127,9 @@ class Manifest:
     """The katas in the order the manifest lists them."""
     preload: tuple = DEFAULT_PRELOAD
     """Modules imported once before workers are forked, so learner imports are cheap."""
+    solutions: bool = True
+    """False in a workspace without reference solutions (``solutions: false``): a learner's copy
+    (``kata export workspace``) or a grading-only one; the authors' commands need them."""
 
     @property
     def root(self) -> Path:
@@ -200,11 +207,11 @@ class _Reader:
             self.fail(node, f"{what} must be a non-empty list")
         return node.value
 
-    def existing(self, node, base: Path, relative: str, what: str) -> Path:
+    def existing(self, node, base: Path, relative: str, what: str, fix: str = "") -> Path:
         target = (base / relative).resolve()
         if not target.exists():
             shown = target.relative_to(self.root) if target.is_relative_to(self.root) else target
-            self.fail(node, f"{what} {shown} does not exist")
+            self.fail(node, f"{what} {shown} does not exist{fix}")
         return target
 
     def manifest(self, node) -> Manifest:
@@ -228,7 +235,7 @@ class _Reader:
                 self.fail(kata_node, f"duplicate kata id '{kata.id}' (first at line {seen[kata.id]})")
             seen[kata.id] = kata_node.start_mark.line + 1
             katas.append(kata)
-        return Manifest(self.path, version, tuple(katas), preload)
+        return Manifest(self.path, version, tuple(katas), preload, self.solutions)
 
     def kata(self, node) -> Kata:
         fields = self.mapping(node, "a kata", {"id", "title", "folder", "files", "check_file", "checks"},
@@ -241,12 +248,12 @@ class _Reader:
         solution_rel = (self.scalar(fields["solution"], "solution", str) if "solution" in fields
                         else str(Path("solutions", *Path(folder_rel).parts[1:])))
         solution_node = fields.get("solution", fields["folder"])
-        solution = (self.existing(solution_node, self.root, solution_rel, "solution folder") if self.solutions
-                    else (self.root / solution_rel).resolve())
+        solution = (self.existing(solution_node, self.root, solution_rel, "solution folder", NO_SOLUTIONS)
+                    if self.solutions else (self.root / solution_rel).resolve())
         for name in files:
             self.existing(fields["files"], folder / SHIPPED, name, "shipped stub")
             if self.solutions:
-                self.existing(fields["files"], solution, name, "reference solution")
+                self.existing(fields["files"], solution, name, "reference solution", NO_SOLUTIONS)
         check_file = self.existing(fields["check_file"], folder,
                                    self.scalar(fields["check_file"], "check_file", str), "check file")
         checks = self.checks(fields["checks"])

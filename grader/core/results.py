@@ -143,10 +143,22 @@ class Row:
     late: bool = False
     superseded: list = field(default_factory=list)
     """Earlier attempts that were not graded, by name."""
+    feedback_name: str = ""
+    """The file name a bulk feedback upload of the platform attaches to this student (Canvas, Moodle)."""
+    unattributed: bool = False
+    """No student could be found for this row's file: keyed by the file name, kept out of LMS gradebooks."""
+    roster: str = ""
+    """With ``--roster``: ``matched``, ``not in roster`` (a submission no roster student has), or
+    ``no submission`` (a roster student without one); empty without a roster."""
 
     def identity(self) -> dict:
-        return {"student_id": self.student_id or self.student, "name": self.name or self.student,
-                "late": self.late, "superseded": self.superseded}
+        identity = {"student_id": self.student_id or self.student, "name": self.name or self.student,
+                    "late": self.late, "superseded": self.superseded}
+        if self.unattributed:
+            identity["unattributed"] = True
+        if self.roster:
+            identity["roster"] = self.roster
+        return identity
 
 
 _REPEATED = ("name", "target", "hint", "outcome", "diagnosis")

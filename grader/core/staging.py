@@ -36,18 +36,23 @@ def hidden(name: str) -> bool:
     return name.startswith(".") or name in IGNORED
 
 
-def collect(root: Path, learner: Path | None = None) -> dict:
+def collect(root: Path, learner: Path | None = None, boundary: Path | None = None) -> dict:
     """``{relative path: absolute path}`` of the submission's files under ``root``.
 
     ``learner``, when given, is a single learner file that is the whole
     submission (a flat ``bob.py`` in a submissions folder): its neighbours
-    belong to other students and are never looked at.
+    belong to other students and are never looked at. ``boundary`` is the
+    student's whole entry (default ``root``): ``root`` itself, and every link
+    met below it, must lead to a place inside it, so a folder reached through a
+    link (``katas -> ../../solutions``) is refused like a file.
     """
     root = Path(root)
     if learner is not None:
         _regular(Path(learner), Path(learner).name, Path(learner).parent)
         return {Path(learner).name: Path(learner)}
-    real_root = os.path.realpath(root)
+    real_root = os.path.realpath(boundary if boundary is not None else root)
+    if boundary is not None and Path(root) != Path(boundary):
+        _inside(root, real_root, _relative(root, boundary))
     files: dict = {}
     total = 0
     stack = [(root, 0)]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import staging
+from .names import student_key
 from .staging import SubmissionError
 from .staging import hidden as _hidden
 
@@ -37,7 +38,8 @@ class Entry:
     """One student's part of a download."""
 
     student: str
-    """The row's name: the LMS's student key, as the platform imports it back."""
+    """The row's key: the LMS's student key, as the platform imports it back, or for a plain folder
+    the entry's name as text (:func:`~grader.core.names.student_key`: one-to-one)."""
     student_id: str
     name: str = ""
     """The student's name as the LMS wrote it, when it did."""
@@ -49,6 +51,12 @@ class Entry:
     superseded: list = field(default_factory=list)
     """Earlier attempts not graded (Blackboard), by their names."""
     error: str | None = None
+    feedback_name: str = ""
+    """The name a bulk feedback upload gives this student's feedback file, as the platform's own
+    download named their files (Canvas, Moodle); empty when the platform takes none."""
+    unattributed: bool = False
+    """No student could be found for this entry (a file the platform did not name, or named as two
+    students'): an error row keyed by its file name, kept out of the platform's gradebook."""
 
 
 @dataclass
@@ -70,22 +78,25 @@ class Submission:
     name: str = ""
     late: bool = False
     superseded: list = field(default_factory=list)
+    feedback_name: str = ""
+    unattributed: bool = False
 
     def identity(self) -> dict:
         """The fields of a gradebook :class:`~grader.core.results.Row` besides the student and the result."""
-        return {"student_id": self.student_id, "name": self.name, "late": self.late,
-                "superseded": list(self.superseded)}
-
-
-def safe_name(name: str) -> str:
-    """A file name as text every format can hold: bytes that are not UTF-8 become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        identity = {"student_id": self.student_id, "name": self.name, "late": self.late,
+                    "superseded": list(self.superseded)}
+        if self.feedback_name:
+            identity["feedback_name"] = self.feedback_name
+        if self.unattributed:
+            identity["unattributed"] = True
+        return identity
 
 
 def read_entry(entry: Entry, learner_file: str, relative_path: str, scratch: Path,
                folder: Path | None = None) -> Submission:
-    """One student's :class:`Submission`; whatever goes wrong is its error, naming the student."""
-    student = safe_name(entry.student)
+    """One student's :class:`Submission`; whatever goes wrong is its error, naming the student.
+    ``entry.student`` is already a key (:func:`~grader.core.names.student_key`)."""
+    student = entry.student
     source = entry.path or next(iter(entry.files.values()), folder)
     try:
         if entry.error:
@@ -93,7 +104,7 @@ def read_entry(entry: Entry, learner_file: str, relative_path: str, scratch: Pat
         elif entry.path is not None:
             sub = _one(student, entry.path, learner_file, relative_path, scratch)
         else:
-            sub = _from_files(student, entry.files, learner_file)
+            sub = _from_files(student, entry.files, learner_file, relative_path, scratch)
     except SubmissionError as exc:
         sub = Submission(student, source, _digest_text(f"{student}:{exc}"), error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken entry is that student's row
@@ -118,30 +129,38 @@ def _one(student: str, entry: Path, learner_file: str, relative_path: str, scrat
     if entry.is_symlink():
         return Submission(student, entry, _digest_text(entry.name), error="the submission is a symbolic link")
     if _is_dir(entry):
-        return _in_folder(student, entry, entry, learner_file, relative_path)
+        return _in_folder(student, entry, entry, learner_file, relative_path, scratch)
     if not stat.S_ISREG(entry.lstat().st_mode):
         return Submission(student, entry, _digest_text(entry.name),
-                          error=f"{safe_name(entry.name)} is not a regular file")
+                          error=f"{student_key(entry.name)} is not a regular file")
     if entry.suffix.lower() == ".zip":
         return _from_zip(student, entry, learner_file, relative_path, scratch)
     if entry.suffix.lower() in LEARNER_SUFFIXES:
         files = staging.collect(entry.parent, learner=entry)
         return Submission(student, entry, staging.digest(files), path=entry, files=files)
     return Submission(student, entry, _digest_text(entry.name),
-                      error=f"{safe_name(entry.name)} is neither a .py file, a notebook, a folder nor a .zip")
+                      error=f"{student_key(entry.name)} is neither a .py file, a notebook, a folder nor a .zip")
 
 
-def _from_files(student: str, named: dict, learner_file: str) -> Submission:
-    """Several loose files of one student (an LMS download), each under its original name."""
+def _from_files(student: str, named: dict, learner_file: str, relative_path: str, scratch: Path) -> Submission:
+    """Several loose files of one student (an LMS download), each under its original name; a zip
+    among them, when no learner file is, is opened as the submission."""
     files = {}
     for name, path in named.items():
+        if path.is_symlink():  # a download holds files, never links: this one leads elsewhere
+            raise SubmissionError(f"{student_key(path.name)} is a link to a place outside the submission; "
+                                  "submit the files themselves")
         files.update({name: staging.collect(path.parent, learner=path)[path.name]})
-    learner = _learner(student, list(files), learner_file)
+    learner = _learner(list(files), learner_file)
+    if learner is None:
+        archive = _only_zip(files, learner_file)
+        return _from_zip(student, files[archive], learner_file, relative_path, scratch)
     return Submission(student, files[learner], staging.digest(files), path=files[learner], files=files)
 
 
-def _learner(student: str, names: list, learner_file: str, looked_for: str = "") -> str:
-    """The learner file among ``names``: ``learner_file`` itself, else the only ``.py``, else the only notebook."""
+def _learner(names: list, learner_file: str) -> str | None:
+    """The learner file among ``names``: ``learner_file`` itself, else the only ``.py``, else the only
+    notebook; None if there is none; two candidates are the student's error."""
     if learner_file in names:
         return learner_file
     for suffix in LEARNER_SUFFIXES:
@@ -150,12 +169,27 @@ def _learner(student: str, names: list, learner_file: str, looked_for: str = "")
             return candidates[0]
         if len(candidates) > 1:
             raise SubmissionError(f"no {learner_file}, and {len(candidates)} candidates: "
-                                  f"{', '.join(safe_name(c) for c in candidates)}; rename the one to grade "
+                                  f"{', '.join(student_key(c) for c in candidates)}; rename the one to grade "
                                   f"{learner_file}")
-    raise SubmissionError(f"no {looked_for or learner_file} found, and no other .py file or notebook")
+    return None
 
 
-def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_path: str) -> Submission:
+def _only_zip(files: dict, looked_for: str) -> str:
+    """The one zip at the top of an entry without a learner file (``kim/hw.zip``), or why there is none."""
+    zips = sorted(n for n in files if n.lower().endswith(".zip") and "/" not in n)
+    if len(zips) == 1:
+        return zips[0]
+    if zips:
+        raise SubmissionError(f"no {looked_for}, and {len(zips)} zip files: "
+                              f"{', '.join(student_key(z) for z in zips)}; submit one")
+    raise SubmissionError(f"no {looked_for} found, and no other .py file or notebook")
+
+
+def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_path: str,
+               scratch: Path | None = None) -> Submission:
+    """The learner file in a student's folder (or an unpacked zip, ``scratch`` None: a zip in it stays
+    a file). Every path taken stays inside ``folder``: a link that leaves it is refused."""
+    top = folder
     for _ in range(MAX_WRAPPERS):
         candidates = list(dict.fromkeys(p for p in (folder / learner_file, folder / relative_path)
                                         if p.is_symlink() or p.exists()))
@@ -169,27 +203,42 @@ def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_
         return Submission(student, source, _digest_text(f"two:{source.name}"),
                           error=f"both {learner_file} and {relative_path} found; submit one")
     if candidates:
-        files = staging.collect(candidates[0].parent)
+        files = staging.collect(candidates[0].parent, boundary=top)
         learner = candidates[0].name
     else:
-        files = staging.collect(folder)
-        learner = _learner(student, list(files), learner_file, f"{learner_file} (nor {relative_path})")
+        files = staging.collect(folder, boundary=top)
+        learner = _learner(list(files), learner_file)
+        if learner is None:
+            looked_for = f"{learner_file} (nor {relative_path})"
+            if scratch is None:
+                raise SubmissionError(f"no {looked_for} found, and no other .py file or notebook")
+            return _from_zip(student, files[_only_zip(files, looked_for)], learner_file, relative_path,
+                             scratch, nested=True)
     if learner not in files:
         raise SubmissionError(f"{learner} is a link to a place outside the submission or not a regular file")
     return Submission(student, source, staging.digest(files), path=files[learner], files=files)
 
 
-def _from_zip(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
+def _from_zip(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path,
+              nested: bool = False) -> Submission:
+    """A zip entry, or the one zip in a student's folder (``nested``): unpacked with the same caps
+    on members and size, and read as a folder (a zip inside it is not opened again)."""
     digest = hashlib.sha256(staging.read_file(entry, MAX_UNZIPPED_BYTES)).hexdigest()
     target = scratch / f"{hashlib.sha256(student.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}-{digest[:12]}"
+    shown = student_key(entry.name)
     try:
         _extract(entry, target)
     except UnsafeZip as exc:
-        return Submission(student, entry, digest, error=f"{safe_name(entry.name)}: {exc}")
+        return Submission(student, entry, digest, error=f"{shown}: {exc}")
     except Exception as exc:  # noqa: BLE001 - zlib.error, LZMAError, BadZipFile, ...: all unreadable
         return Submission(student, entry, digest,
-                          error=f"{safe_name(entry.name)} is not a readable zip file ({type(exc).__name__}: {exc})")
-    found = _in_folder(student, entry, target, learner_file, relative_path)
+                          error=f"{shown} is not a readable zip file ({type(exc).__name__}: {exc})")
+    try:
+        found = _in_folder(student, entry, target, learner_file, relative_path)
+    except SubmissionError as exc:
+        if not nested:
+            raise
+        raise SubmissionError(f"in {shown}: {exc}") from None
     found.digest = digest
     return found
 
@@ -200,20 +249,28 @@ class UnsafeZip(Exception):
 
 def _extract(archive: Path, target: Path) -> None:
     with zipfile.ZipFile(archive) as zipped:
-        members = zipped.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise UnsafeZip(f"it holds {len(members)} files, more than the {MAX_MEMBERS} allowed")
         total = 0
-        for member in members:
-            relative = _safe_name(member)
-            if relative is None or member.is_dir() or _hidden_path(relative):
-                continue
-            destination = target.joinpath(*relative.parts)
-            destination.parent.mkdir(parents=True, exist_ok=True)
+        for member, destination in members_to_unpack(zipped, target, MAX_MEMBERS):
             total = _copy_member(zipped, member, destination, total)
 
 
-def _safe_name(member: zipfile.ZipInfo) -> PurePosixPath | None:
+def members_to_unpack(zipped: zipfile.ZipFile, target: Path, max_members: int):
+    """Each member of ``zipped`` to unpack, with its destination under ``target`` (its folder made):
+    the count capped, a name outside the archive's folder or a link refused (:class:`UnsafeZip`),
+    folders, hidden files and archive debris left out."""
+    members = zipped.infolist()
+    if len(members) > max_members:
+        raise UnsafeZip(f"it holds {len(members)} files, more than the {max_members} allowed")
+    for member in members:
+        relative = member_path(member)
+        if relative is None or member.is_dir() or hidden_path(relative):
+            continue
+        destination = target.joinpath(*relative.parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        yield member, destination
+
+
+def member_path(member: zipfile.ZipInfo) -> PurePosixPath | None:
     name = member.filename.replace("\\", "/")
     path = PurePosixPath(name)
     if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in path.parts:
@@ -224,7 +281,7 @@ def _safe_name(member: zipfile.ZipInfo) -> PurePosixPath | None:
     return PurePosixPath(*parts) if parts else None
 
 
-def _hidden_path(path: PurePosixPath) -> bool:
+def hidden_path(path: PurePosixPath) -> bool:
     return any(_hidden(part) for part in path.parts)
 
 

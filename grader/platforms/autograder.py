@@ -3,7 +3,9 @@
 ``python -m grader.platforms.autograder ROOT WORKSPACE`` grades ``ROOT/submission``
 (the files the student uploaded: the learner file by name, else the only
 ``.py`` or notebook) against the one kata of ``WORKSPACE/kata.yaml`` and
-writes ``ROOT/results/results.json`` in Gradescope's format. Whatever
+writes ``ROOT/results/results.json`` in Gradescope's format, with who
+submitted (``ROOT/submission_metadata.json``, when present) in its
+``extra_data``. Whatever
 happens, that file is written, complete and valid: a submission that cannot
 be graded scores 0 with the reason as its output. Nothing else is printed
 into it.
@@ -43,9 +45,25 @@ def main(argv=None) -> int:
         except Exception as exc:  # noqa: BLE001 - kata's own failure: still a valid results.json
             result = fault_of_kata(kata.id, kata.max_score, f"the autograder could not grade this submission "
                                    f"({type(exc).__name__}: {exc}); submit again, or tell your instructor", new_seed())
-    write_atomic(results, results_json(result, kata))
+    write_atomic(results, results_json(result, kata, submitted_by(root / "submission_metadata.json")))
     print(f"kata {kata.id}: {result.score:g}/{result.max_score:g} ({result.status})")
     return 0
+
+
+def submitted_by(path: Path) -> dict:
+    """``extra_data`` from Gradescope's ``submission_metadata.json``: the submission's id and its students
+    (id, name, email, sid). Gradescope says its fields may change, so every one is optional, and a file
+    that is missing or unreadable gives nothing."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    students = [{key: user[key] for key in ("id", "name", "email", "sid") if isinstance(user.get(key), (str, int))}
+                for user in data.get("users") or [] if isinstance(user, dict)]
+    extra = {"submission_id": data["id"]} if isinstance(data.get("id"), (str, int)) else {}
+    return {**extra, **({"students": students} if students else {})}
 
 
 def _grade(manifest, kata, submission: Path, scratch: Path):

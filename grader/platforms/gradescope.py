@@ -2,11 +2,12 @@
 
 The zip holds, at its top (Gradescope unpacks it into ``/autograder/source``):
 
-- ``setup.sh``: installs kata from the wheel the zip carries, and kata's
-  dependencies (numpy, scipy, ...) from the package index;
-- ``run_autograder``: grades ``$AUTOGRADER_ROOT/submission`` (default
-  ``/autograder``) into ``$AUTOGRADER_ROOT/results/results.json``
-  (:mod:`grader.platforms.autograder`);
+- ``setup.sh``: installs kata into the image's ``python3`` from the wheel the
+  zip carries, and kata's dependencies (numpy, scipy, ...) from the package index;
+- ``run_autograder``: Gradescope copies it to ``/autograder/run_autograder``;
+  it grades ``/autograder/submission`` into ``/autograder/results/results.json``
+  (:mod:`grader.platforms.autograder`), kata started isolated from a folder
+  holding nothing of the upload (``$AUTOGRADER_ROOT`` moves ``/autograder``);
 - ``kata-<version>-py3-none-any.whl``: kata itself, built from the code that
   is running (no path on the instructor's disk is needed);
 - ``workspace/``: a grading-only ``kata.yaml`` with this one kata, and the
@@ -16,34 +17,42 @@ The zip holds, at its top (Gradescope unpacks it into ``/autograder/source``):
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import json
 import zipfile
 from pathlib import Path
 
-from .. import __version__, settings
-from ..core.bundle import workspace_files
+from ..core.bundle import build_wheel, workspace_files
 from ..core.manifest import Kata, Manifest
 from ..core.results import KataResult
 from ..core.show import points
 from ..learner.report import failure_text
 
 SETUP = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, to build the autograder's image.
+# Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu, after apt-get update):
+# kata and its dependencies go into the image's python3, kata itself from the wheel beside this file.
 set -euo pipefail
 cd "$(dirname "$0")"
-pip3 install ./{wheel}
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get install -y python3-pip
+fi
+# pip 23.0 and later refuse a distribution's own Python (PEP 668) unless told; earlier pip ignores this.
+export PIP_BREAK_SYSTEM_PACKAGES=1
+python3 -m pip install ./{wheel}
+cd /
+python3 -I -c "import grader; print('kata', grader.__version__, 'installed in', grader.__path__[0])"
 """
 
 RUN = """#!/usr/bin/env bash
-# Gradescope runs this for each submission. AUTOGRADER_ROOT lets it run anywhere (default /autograder).
+# Gradescope copies this file to /autograder/run_autograder and runs it there for each submission, with the
+# zip unpacked in /autograder/source and the upload in /autograder/submission (AUTOGRADER_ROOT moves all three).
+# kata starts isolated (python3 -I) in a folder holding nothing of the upload's: a grader/ package or a
+# sitecustomize.py a student uploads is never imported.
 set -uo pipefail
-export AUTOGRADER_ROOT="${AUTOGRADER_ROOT:-/autograder}"
-exec python3 -m grader.platforms.autograder "$AUTOGRADER_ROOT" "$(cd "$(dirname "$0")" && pwd)/workspace"
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+cd /
+exec python3 -I -m grader.platforms.autograder "$ROOT" "$ROOT/source/workspace"
 """
-
 
 
 def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
@@ -67,47 +76,22 @@ def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
     return out
 
 
-def build_wheel() -> tuple:
-    """``(file name, bytes)`` of a pure-Python wheel of the kata package that is running."""
-    package = Path(__file__).resolve().parents[1]  # grader/
-    files = {}
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            files[f"grader/{path.relative_to(package).as_posix()}"] = path.read_bytes()
-    info = f"kata-{__version__}.dist-info"
-    requirements = settings.requirements()
-    files[f"{info}/METADATA"] = ("Metadata-Version: 2.1\nName: kata\n"
-                                 f"Version: {__version__}\nRequires-Python: >=3.10\n"
-                                 + "".join(f"Requires-Dist: {r}\n" for r in requirements)).encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: kata export\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    files[f"{info}/entry_points.txt"] = b"[console_scripts]\nkata = grader.entry:main\n"
-    record = "".join(f"{name},sha256={_hash(data)},{len(data)}\n" for name, data in files.items())
-    files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
-    return f"kata-{__version__}-py3-none-any.whl", buffer.getvalue()
-
-
-def _hash(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
-def results_json(result: KataResult, kata: Kata) -> str:
-    """Gradescope's ``results.json`` for one student."""
+def results_json(result: KataResult, kata: Kata, extra: dict | None = None) -> str:
+    """Gradescope's ``results.json`` for one student; ``extra`` joins its ``extra_data`` (who submitted)."""
     tests = []
     for number, check in enumerate(result.checks, start=1):
         output = failure_text(check) if not check.passed else ""
         tests.append({"name": check.name, "number": f"1.{number}", "score": check.points,
                       "max_score": check.max_points, "status": "passed" if check.passed else "failed",
                       "output": output, "tags": [check.target], "visibility": kata.visibility})
+    rerun = (f"seed {result.seed}: 'kata check {kata.id} --seed {result.seed}' checks your file with the same data"
+             if result.seed is not None and result.status == "graded" else "")
     data = {"score": result.score, "execution_time": round(result.duration, 3),
             "output": "\n".join([result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
-                                  *(f"note: {note}" for note in result.notes)]),
+                                  *([rerun] if rerun else []), *(f"note: {note}" for note in result.notes)]),
             "output_format": "text", "test_output_format": "text",  # learner text is never markup
             "visibility": kata.visibility, "stdout_visibility": "hidden",
-            "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status},
+            "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status, **(extra or {})},
             "tests": tests}
     if result.status == "error":
         data["tests"] = [{"name": "import", "score": 0.0, "max_score": result.max_score,
