@@ -39,10 +39,13 @@ class CheckFailure(AssertionError):
 
     __module__ = "grader.checklib"
 
-    def __init__(self, detail: str, call: str | None = None):
+    def __init__(self, detail: str, call: str | None = None, *, hint: str | None = None):
         super().__init__(detail)
         self.detail = detail
         self.call = call
+        self.hint = hint
+        """What to show instead of the check's own hint (``""``: none), when the failure is not what that
+        hint is about: a fit whose optimiser stopped early fails a check whose hint is about the model."""
 
 
 class ChecksBroken(Exception):
