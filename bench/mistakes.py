@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--kata", default=None, help="only this kata's mistakes")
     parser.add_argument("--only", nargs="*", default=None, help="only these mistakes (by name)")
     args = parser.parse_args()
-    mistakes = [m for m in known_mistakes(workspace.load_manifest(ROOT))
+    mistakes = [m for m in known_mistakes(workspace.load_manifest(ROOT).katas)
                 if (args.kata is None or m.kata == args.kata) and (not args.only or m.name in args.only)]
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     folder = Path(tempfile.mkdtemp(prefix="kata-mistakes-"))
@@ -100,7 +100,7 @@ def main() -> None:
 
 
 def _table(mistakes: list, rows: dict, seeds: int) -> int:
-    print(f"| mistake | function | kind | value (mean, min-max) | other | elsewhere | caught |")
+    print("| mistake | function | kind | value (mean, min-max) | other | elsewhere | caught |")
     print("|---|---|---|---|---|---|---|")
     bad = 0
     for mistake in mistakes:

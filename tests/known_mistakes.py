@@ -88,10 +88,10 @@ def _replacement(path: Path) -> tuple:
     return functions[0], kind
 
 
-def known_mistakes(manifest) -> list:
-    """Every known mistake of the katas in ``manifest``."""
+def known_mistakes(katas) -> list:
+    """Every known mistake of ``katas`` (a manifest's ``katas``)."""
     found = []
-    for kata in manifest.katas:
+    for kata in katas:
         folder = kata.misconception_folder
         for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
             kind = "both" if (kata.id, path.stem) in BOTH else "value"
@@ -101,7 +101,7 @@ def known_mistakes(manifest) -> list:
             found.append(Mistake(kata.id, path.stem, target, kind, path))
     from test_submissions import MISTAKES  # kata 10.2's whole-file submissions
 
-    for name, (target, _) in sorted(MISTAKES.items()):
+    for name, (target, _) in sorted(MISTAKES.items()) if any(k.id == "10.2" for k in katas) else []:
         kind = "validation" if name in WHOLE_FILE_VALIDATION else "value"
         found.append(Mistake("10.2", name, target, kind, SUBMISSIONS / f"{name}.py", whole=True))
     return found
