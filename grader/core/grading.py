@@ -143,6 +143,7 @@ class Grader:
                 return error_result(kata.id, max_score, f"kata could not start a worker: {exc}", seed,
                                     retry=True)
             notes = _notebook_notes(session) if notebook else []
+            notes += [f"warning while importing: {warning}" for warning in session.take_warnings()]
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
             results, evidence = [], suite.evidence()

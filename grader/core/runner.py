@@ -130,7 +130,7 @@ class CheckSuite:
         result = CheckResult(name=check.name, target=check.target, passed=passed,
                              points=check.points if passed else 0.0, max_points=check.points,
                              message=message, hint="" if passed else (check.hint if hint is None else hint),
-                             outcome=outcome, output=session.take_output())
+                             outcome=outcome, output=session.take_output(), warnings=session.take_warnings())
         if evidence is not None:
             evidence.add(result, proxy.log)
         return result

@@ -66,11 +66,15 @@ class CheckReport:
         colour = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.ERROR: "magenta"}[verdict]
         self.emit(f"{style(MARKS[verdict], fg=colour, bold=True)}  {check.name:<56} "
                   f"{points(check.points)}/{points(check.max_points)}")
-        if not check.passed and (self.everything or check.target == self.focus):
+        in_full = not check.passed and (self.everything or check.target == self.focus)
+        if in_full:
             self._shown.add(check.target)
             self.emit(f"      {terminal_safe(check.message)}")
-            if check.hint:
-                self.emit(style(f"      hint: {check.hint}", fg="yellow"))
+        if in_full or self.verbose:
+            for warning in check.warnings:
+                self.emit(style(f"      warning: {terminal_safe(warning, one_line=True)}", fg="magenta"))
+        if in_full and check.hint:
+            self.emit(style(f"      hint: {check.hint}", fg="yellow"))
         if self.verbose and check.output:
             for line in _output_block("printed", check.output):
                 self.emit(line)
@@ -148,7 +152,7 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
 
 def failure_text(check) -> str:
     """What went wrong, why (a recognised misconception), and the hint."""
-    lines = [check.message]
+    lines = [check.message, *(f"warning: {warning}" for warning in check.warnings)]
     if check.diagnosis:
         lines.append(f"why: {check.diagnosis}")
     if check.hint:
