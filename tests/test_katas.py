@@ -10,8 +10,8 @@ from conftest import REPO, SUBMISSIONS
 from grader.cli import main
 from grader.learner import workspace
 
-STYLES = {"10.1": ["bayes_loops", "bayes_vectorised", "bayes_scipy_frozen"],
-          "10.3": ["map_sklearn_style", "map_scipy_minimize", "map_lbfgs_gradient"]}
+STYLES = {"10.1": ["bayes_loops", "bayes_vectorised", "bayes_scipy_frozen", "bayes_think_bayes"],
+          "10.3": ["map_sklearn_style", "map_scipy_minimize", "map_lbfgs_gradient", "map_optimisers"]}
 
 def run(ws, *args):
     return CliRunner().invoke(main, ["--root", str(ws), *args])

@@ -12,7 +12,7 @@ from conftest import SUBMISSIONS
 SEEDS = (0, 1, 2, 12345)
 
 CORRECT = ["correct_loops_math", "correct_nelder_mead", "correct_scipy", "prints_a_lot", "correct_float32",
-           "correct_lesson_minimize", "correct_newton_lstsq", "correct_minimize_everything"]
+           "correct_lesson_minimize", "correct_newton_lstsq", "correct_minimize_everything", "correct_statistics_trust"]
 
 # submission -> (the function it gets wrong, checks that must fail with every seed)
 MISTAKES = {
