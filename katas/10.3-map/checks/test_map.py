@@ -310,7 +310,10 @@ def _fit_relation(got, X, y, tau) -> str:
               ("the NLL plus (w² + b²)/(2 tau²) (b penalised too)", tau, tau)]
     for words, w_tau, b_tau in others:
         optimum = _map_fit(X, y, w_tau, b_tau)
-        if optimum is not None and _nlp(got, X, y, w_tau, b_tau) - _nlp(optimum, X, y, w_tau, b_tau) <= NLL_GAP:
+        if optimum is None or (b_tau < math.inf and _nlp((optimum[0], 0.0), X, y, w_tau, b_tau)
+                               - _nlp(optimum, X, y, w_tau, b_tau) <= NLL_GAP):
+            continue  # a b penalised to 0 looks like an optimiser that stopped before b moved: not named
+        if _nlp(got, X, y, w_tau, b_tau) - _nlp(optimum, X, y, w_tau, b_tau) <= NLL_GAP:
             return f": it is the minimum of {words}"
     return ""
 
