@@ -451,7 +451,7 @@ def test_grading_with_subprocess_workers(cohort, tmp_path):
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))}
-    assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "29", "error")
+    assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "30", "error")
     assert "5/16 protections active" in proc.stderr
 
 
