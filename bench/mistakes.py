@@ -6,8 +6,9 @@ Every known mistake of every kata (tests/known_mistakes.py: the misconceptions,
 the classic mistakes of tests/submissions/mistakes/, kata 10.2's whole-file
 mistakes) is graded with ``--seeds`` seeds. One row per mistake:
 
-- ``value``: the points it loses on its function's value checks, as the mean
-  over seeds and the least and most;
+- ``its checks``: the points it loses on the checks about it (its function's
+  value checks; its rejects checks for a validation mistake; both for one that
+  is both), as the mean over seeds and the least and most;
 - ``other``: points lost on its function's other checks (rejects and form
   checks for a value mistake; value and form checks for a validation mistake);
 - ``elsewhere``: points lost on other functions;
@@ -100,7 +101,7 @@ def main() -> None:
 
 
 def _table(mistakes: list, rows: dict, seeds: int) -> int:
-    print("| mistake | function | kind | value (mean, min-max) | other | elsewhere | caught |")
+    print("| mistake | function | kind | its checks (mean, min-max) | other | elsewhere | caught |")
     print("|---|---|---|---|---|---|---|")
     bad = 0
     for mistake in mistakes:
