@@ -88,7 +88,7 @@ def test_a_buggy_submission_loses_exactly_its_points_with_feedback(autograder, t
     results = valid(run_autograder(autograder, tmp_path, {"mle.py": SUBMISSIONS / "ddof_one.py",
                                                           "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py"}))
     failed = [t for t in results["tests"] if t["status"] == "failed"]
-    assert results["score"] == 29.0 and {t["tags"][0] for t in failed} == {"gaussian_mle"}
+    assert results["score"] == 30.0 and {t["tags"][0] for t in failed} == {"gaussian_mle"}
     assert all("hint:" in t["output"] for t in failed) and any("why:" in t["output"] for t in failed)
 
 

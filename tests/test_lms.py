@@ -59,7 +59,7 @@ def test_canvas_layout_is_detected_and_keyed_by_user_id(ws, canvas, tmp_path):
     assert "(canvas layout)" in output
     assert sorted(rows) == ["12345", "23456", "34567", "45678", "56789", "67890"]  # nothing lost, nothing twice
     assert rows["12345"]["score"] == 32 and rows["12345"]["name"] == "doejane" and not rows["12345"]["late"]
-    assert rows["23456"]["late"] and rows["23456"]["score"] == 29 and rows["23456"]["student_id"] == "23456"
+    assert rows["23456"]["late"] and rows["23456"]["score"] == 30 and rows["23456"]["student_id"] == "23456"
     assert rows["34567"]["score"] == rows["45678"]["score"] == rows["56789"]["score"] == 32
     error = rows["67890"]["error"]
     assert rows["67890"]["status"] == "error" and error.startswith("67890: ") and "a.py, b.py" in error
@@ -72,7 +72,7 @@ def test_canvas_gradebook_is_canvas_s_import_file(ws, canvas, tmp_path):
                         "kata 10.2 Maximum likelihood estimation"]
     assert table[1][0].strip() == "Points Possible" and table[1][-1] == "32"
     by_id = {row[1]: row for row in table[2:]}
-    assert by_id["12345"][0] == "doejane" and by_id["12345"][-1] == "32" and by_id["23456"][-1] == "29"
+    assert by_id["12345"][0] == "doejane" and by_id["12345"][-1] == "32" and by_id["23456"][-1] == "30"
     assert len(by_id) == 6
 
 
@@ -104,7 +104,7 @@ def test_moodle_layout_keys_rows_by_participant_id(ws, moodle, tmp_path):
     assert layouts.detect(moodle) == "moodle"
     rows, text, _ = grade(ws, moodle, tmp_path)
     assert sorted(rows) == ["101", "102", "103", "104"]
-    assert rows["101"]["score"] == rows["102"]["score"] == 32 and rows["104"]["score"] == 29
+    assert rows["101"]["score"] == rows["102"]["score"] == 32 and rows["104"]["score"] == 30
     assert rows["103"]["status"] == "error" and "Ann Lee (103) submitted no file" in rows["103"]["error"]
     table = csv_rows(text)
     assert table[0][:3] == ["Identifier", "Full name", "Grade"]
@@ -130,11 +130,11 @@ def test_blackboard_grades_the_latest_attempt_and_lists_the_others(ws, blackboar
     rows, text, output = grade(ws, blackboard, tmp_path)
     assert sorted(rows) == ["asmith", "jdoe"]  # two attempts are one student
     assert rows["jdoe"]["score"] == 32 and rows["jdoe"]["superseded"] == ["attempt 2026-11-20-10-30-00"]
-    assert rows["asmith"]["score"] == 29 and rows["asmith"]["superseded"] == []
+    assert rows["asmith"]["score"] == 30 and rows["asmith"]["superseded"] == []
     assert "superseded attempts, not graded" in output and "jdoe: attempt 2026-11-20-10-30-00" in output
     table = csv_rows(text)
     assert table[0] == ["Username", "kata 10.2 Maximum likelihood estimation [Total Pts: 32 Score]"]
-    assert sorted(table[1:]) == [["asmith", "29"], ["jdoe", "32"]]
+    assert sorted(table[1:]) == [["asmith", "30"], ["jdoe", "32"]]
 
 
 def test_layout_can_be_chosen(ws, canvas, tmp_path):

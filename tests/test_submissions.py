@@ -154,7 +154,8 @@ def by_target(result):
 
 
 FAULTS = {
-    "hangs_in_gaussian_mle": ("gaussian_mle", "timed out after 1 s"),
+    "hangs_in_gaussian_mle": ("gaussian_mle", "timed out after 1 s; your code was at hangs_in_gaussian_mle.py line 8, "
+                                              "in gaussian_mle: while True:"),
     "crashes_in_logistic_nll": ("logistic_nll", "your code ended the process (killed by signal SIGSEGV)"),
     "exits_in_fit_linear": ("fit_linear_regression_mle", "your code ended the process (sys.exit(3))"),
     "os_exit_in_binomial_mle": ("binomial_mle", "your code ended the process (exit status 0)"),
@@ -233,7 +234,8 @@ def test_hang_costs_its_time_limit_on_its_own_calls_only(fast_grader, fast_manif
     # Each of the four gaussian_mle checks is stopped at its own 1 s limit; nothing else waits or fails.
     timed_out = [c for c in result.checks if c.outcome == "fault"]
     assert [c.target for c in timed_out] == ["gaussian_mle"] * 4
-    assert all(c.message.endswith("timed out after 1 s") for c in timed_out)
+    assert all(c.message.endswith("timed out after 1 s; your code was at hangs_in_gaussian_mle.py line 8, in "
+                                  "gaussian_mle: while True:") for c in timed_out)
     assert all(c.passed for c in result.checks if c.target != "gaussian_mle")
 
 

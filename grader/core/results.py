@@ -53,7 +53,7 @@ class CheckResult:
     """The known mistake the learner's code behaves like, explained; empty if none."""
     warnings: list = field(default_factory=list)
     """What the learner's code warned during this check (``RuntimeWarning: overflow encountered in exp,
-    mle.py line 12``), capped."""
+    work.py line 12``), capped."""
 
     def __post_init__(self) -> None:
         # Learner text enters records here: bound it once, for every renderer and the journal.

@@ -1,10 +1,10 @@
 """``from grader import check, hint`` in a notebook (or a ``python -i`` session).
 
-``check("10.2")`` grades the kata's functions the caller's namespace defines
+``check("ID")`` grades the kata's functions the caller's namespace defines
 (written out as a learner file by :mod:`.carry`; those it does not define yet
 are "not started"), or the kata's learner file when it defines none, and shows
-the same focused report as ``kata check``; ``check("10.2", "gaussian_mle")``
-only that function's checks. ``hint("10.2")`` is ``kata hint``. Both keep the
+the same focused report as ``kata check``; ``check("ID", "function")``
+only that function's checks. ``hint("ID")`` is ``kata hint``. Both keep the
 learner's progress in the workspace's state, as the terminal commands do.
 """
 

@@ -21,7 +21,7 @@ TEXT = 200
 
 
 def ask_where(worker, grace: float = WHERE_GRACE) -> str:
-    """Where the learner's code of a timed-out ``worker`` is, as words (``"; your code was at mle.py line 9, ..."``),
+    """Where the learner's code of a timed-out ``worker`` is, as words (``"; your code was at work.py line 9, ..."``),
     or ""."""
     if not worker.nudge():
         return ""
@@ -37,7 +37,7 @@ def ask_where(worker, grace: float = WHERE_GRACE) -> str:
 
 
 def where_words(where) -> str:
-    """``"; your code was at mle.py line 9, in gaussian_mle: while True:"`` from a worker's location, or "" if it
+    """``"; your code was at work.py line 9, in fit: while True:"`` from a worker's location, or "" if it
     is not one."""
     if not isinstance(where, dict):
         return ""
