@@ -113,3 +113,21 @@ def test_valid_input_refused_is_said_so(grader, kata):
     result = grader.grade(kata, SUBMISSIONS / "raises_everywhere.py", 1)
     check = next(c for c in result.checks if c.name == "test_gaussian_mle_rejects_empty_data")
     assert check.message.endswith("raised ValueError: no on valid input; only bad input must be rejected")
+
+
+def test_the_lessons_nelder_mead_from_zero_hears_where_it_stopped(grader, kata, tmp_path):
+    """The issue's case: Nelder-Mead from (0, 0) on data far from 0 stops near its start; it fits b, so it must
+    not be told to fit b."""
+    source = '''
+from scipy.optimize import minimize as _minimize
+
+
+def fit_logistic_mle(X, y):
+    result = _minimize(logistic_nll, x0=[0.0, 0.0], args=(X, y), method="Nelder-Mead")
+    return float(result.x[0]), float(result.x[1])
+'''
+    result = grader.grade(kata, with_function(kata, tmp_path, source), 1)  # a seed on which it stops short
+    check = next(c for c in failed(result) if c.name == "test_fit_logistic_mle_strong_bias")
+    assert "the optimiser stopped before the minimum, with its decision boundary -b/w at x = " in check.message
+    assert ", outside the data (X from " in check.message and "the MLE puts it at" in check.message
+    assert check.hint == checklib.OPTIMISER_ADVICE and "Fit the bias" not in check.hint
