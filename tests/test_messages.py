@@ -131,3 +131,13 @@ def fit_logistic_mle(X, y):
     assert "the optimiser stopped before the minimum, with its decision boundary -b/w at x = " in check.message
     assert ", outside the data (X from " in check.message and "the MLE puts it at" in check.message
     assert check.hint == checklib.OPTIMISER_ADVICE and "Fit the bias" not in check.hint
+
+
+def test_valid_input_rejected_in_a_value_check_is_said_to_be_valid(tiny_grader, tiny_manifest, tmp_path):
+    path = tmp_path / "tiny.py"
+    path.write_text("def add(a, b):\n    if a < 1000:\n        raise ValueError('a must be positive')\n    return a + b\n\n\n"
+                    "def mean(values):\n    raise NotImplementedError\n")
+    result = tiny_grader.grade(tiny_manifest.get("0.1"), path, 1)
+    raised = [c for c in result.checks if c.outcome == "raised"]
+    assert raised and all(c.message.endswith("raised ValueError: a must be positive at line 3 on input the contract "
+                                             "accepts") for c in raised)

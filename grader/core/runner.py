@@ -156,7 +156,9 @@ class CheckSuite:
                     None)
         except LearnerError as exc:
             where = f" at line {exc.line}" if exc.line else ""
-            return Outcome.RAISED, f"{_last(proxy, check)} raised {exc}{where}", None
+            # Checks give bad input only through checklib.raises, which catches: this input was valid.
+            valid = " on input the contract accepts" if isinstance(exc, ValueError) else ""
+            return Outcome.RAISED, f"{_last(proxy, check)} raised {exc}{where}{valid}", None
         except WorkerFault as exc:
             return Outcome.FAULT, f"{_last(proxy, check)}: {exc}", None
         except AssertionError as exc:
