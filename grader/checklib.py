@@ -224,8 +224,13 @@ def relation(actual: float, expected: float, n: int | None = None, offsets: dict
     ''
     """
     actual, expected = float(actual), float(expected)
+
+    def means(value: float) -> bool:
+        """A relation is only named where it moves the value: near 0 and 1, x, x² and √x coincide."""
+        return _near(actual, value) and not _near(value, expected, DISTINCT)
+
     for explanation, value in (variants or {}).items():
-        if math.isfinite(actual) and _near(actual, float(value)):
+        if math.isfinite(actual) and means(float(value)):
             return f"it equals {explanation}"
     if math.isnan(actual):
         return "nan where a finite value was expected" if math.isfinite(expected) else ""
@@ -234,28 +239,32 @@ def relation(actual: float, expected: float, n: int | None = None, offsets: dict
                 "of many probabilities, or one tiny density, underflows to 0; take logs before multiplying)")
     if not (math.isfinite(actual) and math.isfinite(expected)) or expected == 0:
         return ""
-    if _near(actual, -expected):
+    if means(-expected):
         return "the sign is flipped"
     factors = {"2": 2.0, "1/2": 0.5}
     if n and n > 1:
         factors.update({"n": n, "1/n": 1 / n, "n/(n-1)": n / (n - 1), "(n-1)/n": (n - 1) / n,
                         "sqrt(n/(n-1))": math.sqrt(n / (n - 1)), "sqrt((n-1)/n)": math.sqrt((n - 1) / n)})
     for name, factor in factors.items():
-        if _near(actual, expected * factor):
+        if means(expected * factor):
             return f"off by a factor of {name}"
-    if _near(actual, expected ** 2):
+    if means(expected ** 2):
         return "it is the square of the expected value"
-    if expected > 0 and _near(actual, math.sqrt(expected)):
+    if expected > 0 and means(math.sqrt(expected)):
         return "it is the square root of the expected value"
     for name, offset in (offsets or {}).items():
         for sign, word in ((1, "+"), (-1, "-")):
-            if _near(actual, expected + sign * offset):
+            if means(expected + sign * offset):
                 return f"off by the constant {word}{name}"
     return ""
 
 
-def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-12)
+DISTINCT = 1e-3
+"""How far (relatively) a related value must lie from the expected one for the relation to be named."""
+
+
+def _near(a: float, b: float, rtol: float = 1e-5) -> bool:
+    return abs(a - b) <= rtol * max(abs(a), abs(b), 1e-12)
 
 
 def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
@@ -294,10 +303,12 @@ def close_array(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-7,
 def accepts(function, *args, **kwargs):
     """Call the learner's ``function`` on valid input; fail if it raises. Returns the value.
 
-    A "rejects bad input" check calls this first and judges the value: a
-    function that raises on every call does not reject bad input, it rejects
-    everything, and the point is earned only by a function that also gets
-    valid input right.
+    A "rejects bad input" check calls this first, then judges only the
+    value's kind (a number, a pair, an array of the contract's shape) before
+    :func:`raises` for each bad input: a function that raises on every call
+    does not reject bad input, it rejects everything, so it scores nothing
+    there; whether the value is right is the value checks' business, so a
+    wrong value never costs a point of validation.
 
     Parameters
     ----------
@@ -310,7 +321,7 @@ def accepts(function, *args, **kwargs):
     --------
     In a check::
 
-        close(number(accepts(learner.f, good)), reference(good))
+        number(accepts(learner.f, good))
         raises(ValueError, "it is empty", learner.f, bad)
     """
     try:
@@ -414,19 +425,32 @@ def _error_note(actual: float, expected: float) -> str:
     return note + ")"
 
 
-def near_minimum(gap: float, got, best, names: tuple, *, note: str = "", relation="") -> None:
+OPTIMISER_ADVICE = ("Let the optimiser reach the minimum: start where the data is, scale X (fit on standardised X, "
+                    "then convert back), pass the gradient (jac=), tighten the tolerances (gtol; Nelder-Mead's xatol "
+                    "and fatol) and check result.success. A cost averaged over the data has an n times smaller "
+                    "gradient: default tolerances stop it n times too early.")
+"""The hint for a fit whose optimiser stopped before the minimum (see :func:`near_minimum`)."""
+
+
+def near_minimum(gap: float, got, best, names: tuple, *, note: str = "", relation="",
+                 objective: str = "negative log-likelihood", stopped=None, advice: str = OPTIMISER_ADVICE) -> None:
     """Fail unless the learner's parameters ``got`` fit within :data:`NLL_GAP` of the best fit.
 
-    "The NLL is this far above its minimum" is how a fit is judged: it accepts
-    every optimiser that converged (closed form, Newton, BFGS, Nelder-Mead,
-    gradient descent run long enough) and refuses one that stopped early,
-    whatever the parameters' scale.
+    "The objective is this far above its minimum" is how a fit is judged: it
+    accepts every optimiser that converged (closed form, Newton, BFGS,
+    Nelder-Mead, gradient descent run long enough) and refuses one that
+    stopped early, whatever the parameters' scale.
+
+    A failure names a known mistake the fit behaves like (``relation``); when
+    there is none, ``stopped`` words where the optimiser stopped (the gradient
+    there, the fit against the data's scale) and ``advice`` replaces the
+    check's own hint, which is about the model, not about optimisers.
 
     Parameters
     ----------
     gap : float
-        NLL(got) - NLL(best), computed by the check with trusted code; ``inf``
-        or ``nan`` when the learner's point has no finite NLL (that fails too).
+        objective(got) - objective(best), computed by the check with trusted code; ``inf``
+        or ``nan`` when the learner's point has no finite objective (that fails too).
     got, best : sequence of float
         The learner's parameters and the trusted optimum, in the order of ``names``.
     names : tuple of str
@@ -436,6 +460,12 @@ def near_minimum(gap: float, got, best, names: tuple, *, note: str = "", relatio
     relation : str or callable
         A clause naming a known mistake the fit behaves like (``": the values
         are swapped"``); a callable is only called when the check fails.
+    objective : str
+        What is minimised, as the lesson calls it: ``"negative log-posterior"`` for a MAP.
+    stopped : callable, optional
+        ``() -> str``: where the fit stopped (see :func:`stopped_early`), or "" to say nothing.
+    advice : str
+        The hint shown with ``stopped``'s clause.
 
     Examples
     --------
@@ -448,8 +478,82 @@ def near_minimum(gap: float, got, best, names: tuple, *, note: str = "", relatio
     if gap <= NLL_GAP:
         return
     clause = relation() if callable(relation) else relation
+    hint = None
+    if not clause and stopped is not None and math.isfinite(gap):
+        where = stopped()
+        if where:
+            clause, hint = f"; {where}", advice
     raise CheckFailure(f"{_point(names)} = {_point(got)}, expected {_point(best)}{' ' + note if note else ''}: "
-                       f"its negative log-likelihood is {fmt(gap)} above the minimum{clause}")
+                       f"its {objective} is {fmt(gap)} above the minimum{clause}", hint=hint)
+
+
+def stopped_early(gradient, names: tuple, where: str = "") -> str:
+    """Words for a fit that stopped where the objective still slopes: the gradient, then ``where``.
+
+    Examples
+    --------
+    >>> stopped_early((-3100.0, 12.5), ("w", "b"), "near its start (0, 0)")
+    'the optimiser stopped before the minimum, near its start (0, 0): the gradient there is (-3100, 12.5), not 0'
+    """
+    return (f"the optimiser stopped before the minimum{', ' + where if where else ''}: the gradient there is "
+            f"{_point(gradient)}, not 0")
+
+
+def decision_boundary(got, best, X, best_name: str = "the MLE") -> str:
+    """Where a logistic fit ``(w, b)`` puts its decision boundary ``-b/w``, against the data and ``best``'s.
+
+    Examples
+    --------
+    >>> decision_boundary((0.01, 0.002), (0.5, -60.0), np.array([80.0, 120.0, 160.0]))
+    'with its decision boundary -b/w at x = -0.2, outside the data (X from 80 to 160; the MLE puts it at 120)'
+    """
+    w, b = float(got[0]), float(got[1])
+    at = -b / w if w else math.inf
+    lo, hi = float(np.min(X)), float(np.max(X))
+    place = "inside" if lo <= at <= hi else "outside"
+    return (f"with its decision boundary -b/w at x = {fmt(at)}, {place} the data (X from {fmt(lo)} to {fmt(hi)}; "
+            f"{best_name} puts it at {fmt(-best[1] / best[0])})")
+
+
+def agrees(form_values: list, plain_values: list, reference_values: list, *, form: str, plain: str,
+           at: list, names: tuple, rtol: float = 1e-9, atol: float = 1e-9) -> None:
+    """Fail unless the learner's values with an input in one form equal its values with the plain form.
+
+    A form check ("X may be an n × 1 column", "params may be a tuple") judges
+    that alone: at each point of ``at`` the learner's own value for the input
+    in ``form`` must equal its value for the input as ``plain``, right or
+    wrong (the value checks judge the value), so a mistake in the value never
+    costs a form check. So that junk cannot pass, the learner's plain values
+    must change from point to point where the trusted ``reference_values`` do.
+
+    Parameters
+    ----------
+    form_values, plain_values : list of float
+        The learner's values at each point, with the input in the form judged and as plain.
+    reference_values : list of float
+        The trusted values at the same points.
+    form, plain : str
+        The two forms, for the message: ``"X as an n × 1 column"``, ``"X 1-D"``.
+    at : list of tuple
+        The points, for the message; ``names`` their parameters.
+
+    Examples
+    --------
+    >>> agrees([2.0, 3.0], [2.0, 3.0], [1.0, 1.5], form="a tuple", plain="an array", at=[(1,), (2,)], names=("x",))
+    >>> agrees([20.0, 3.0], [2.0, 3.0], [1.0, 1.5], form="a tuple", plain="an array", at=[(1,), (2,)], names=("x",))
+    Traceback (most recent call last):
+    ...
+    grader.checklib.CheckFailure: at x = 1 it returned 20 with a tuple and 2 with an array: the two must agree
+    """
+    for point, with_form, as_plain in zip(at, form_values, plain_values):
+        if not _close(with_form, as_plain, rtol, atol) and not (math.isnan(with_form) and math.isnan(as_plain)):
+            raise CheckFailure(f"at {_point(names)} = {_point(point)} it returned {fmt(with_form, as_plain)} with {form} "
+                               f"and {fmt(as_plain, with_form)} with {plain}: the two must agree")
+    moves = any(not _close(r, reference_values[0], 1e-6, 1e-12) for r in reference_values[1:])
+    if moves and all(_close(v, plain_values[0], 1e-12, 0.0) for v in plain_values[1:]):
+        shown = ", ".join(_point(p) for p in at)
+        raise CheckFailure(f"returned {fmt(plain_values[0])} at every {_point(names)} tried ({shown}): "
+                           "the value must depend on them")
 
 
 def optimum_at(rng, learner_value, reference, best, others, *, atol: float, names: tuple,

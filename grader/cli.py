@@ -342,17 +342,13 @@ def hint(obj: Context, kata_id, function, level):
     except ManifestError as exc:
         raise KataError(str(exc)) from None
     state = workspace.State(obj.manifest.root)
-    entry = state.get(kata.id)
     if function is not None and function not in kata.targets:
         raise KataError(f"kata {kata.id} has no function '{function}'; its functions: {', '.join(kata.targets)}")
-    target = function or hints.default_target(kata, entry, available)
-    title, steps = hints.ladder(kata, available, target, entry.get("failed_checks", []))
+    target = function or hints.default_target(kata, state.get(kata.id), available)
+    title, steps, unlocked = hints.next_hint(kata, state, available, target)
     if not steps:
         known = ", ".join(t for t in kata.targets if hints.ladder(kata, available, t)[1]) or "none"
         raise KataError(f"kata {kata.id} has no hints for '{target}'; functions with hints: {known}")
-    unlocked = hints.unlock(entry, target, len(steps))
-    state.katas[kata.id] = entry
-    state.save()
     if level is not None and level > unlocked:
         click.echo(f"level {level} of {target} unlocks after another failed check of {target}: "
                    f"fix what you can, run 'kata check {kata.id}', then ask again (level {unlocked} is unlocked)")
@@ -361,7 +357,7 @@ def hint(obj: Context, kata_id, function, level):
     for number in shown:
         click.echo(f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}")
     if unlocked < len(steps) and not level:
-        click.echo(f"(the next hint unlocks after another failed check of {target})")
+        click.echo(hints.locked_note(kata, target))
 
 
 @main.group("export")

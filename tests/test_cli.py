@@ -43,7 +43,7 @@ def test_check_json_is_one_object_in_the_documented_shape(ws):
     data = json.loads(result.output)
     assert {"kata", "score", "max_score", "status", "error", "checks"} <= set(data)
     assert data["kata"] == "10.2" and data["status"] == "graded" and data["error"] is None
-    assert data["max_score"] == 32.0 and data["score"] == 29.0 and data["seed"] == 9
+    assert data["max_score"] == 32.0 and data["score"] == 30.0 and data["seed"] == 9
     check = data["checks"][0]
     assert {"name", "target", "passed", "points", "max_points", "message", "hint"} <= set(check)
     failed = [c for c in data["checks"] if not c["passed"]]
@@ -119,9 +119,9 @@ def test_list_shows_last_and_best_score(ws):
     shutil.copy(ws / "katas/10.2-mle/.shipped/mle.py", ws / "katas/10.2-mle/mle.py")
     run(ws, "check", "10.2")
     after = run(ws, "list")
-    assert "Maximum likelihood estimation" in after.output and "last 0/32, best 29" in after.output
+    assert "Maximum likelihood estimation" in after.output and "last 0/32, best 30" in after.output
     state = json.loads((ws / ".kata/state.json").read_text())
-    assert state["katas"]["10.2"]["best_score"] == 29.0
+    assert state["katas"]["10.2"]["best_score"] == 30.0
 
 
 def test_check_of_another_file_does_not_touch_progress(ws):

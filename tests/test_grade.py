@@ -63,7 +63,7 @@ def symlink_member(name):
 EXPECTED = {  # student -> (status, score or None, error fragment)
     "alice": ("graded", 32, None),
     "bob": ("graded", 32, None),
-    "carol_ddof": ("graded", 29, None),
+    "carol_ddof": ("graded", 30, None),  # ddof=1 costs the two value checks of sigma
     "dave_repo_layout": ("graded", 32, None),
     "erin": ("graded", 32, None),
     "erin_nested": ("graded", 32, None),
@@ -165,7 +165,7 @@ def test_csv_has_points_per_stub_function(graded):
                           "linear_regression_nll", "fit_linear_regression_mle", "logistic_nll", "fit_logistic_mle"]
     carol = next(row for row in reader if row[0] == "carol_ddof")
     assert carol[1] == "carol_ddof" and carol[2] == ""
-    assert carol[5] == "90.62" and carol[8:] == ["4", "5", "1", "4", "4", "3", "5", "3"]
+    assert carol[5] == "93.75" and carol[8:] == ["4", "5", "2", "4", "4", "3", "5", "3"]
 
 
 def test_one_students_fault_does_not_touch_another(graded):
@@ -194,7 +194,7 @@ def test_junit_xml_has_a_suite_per_student_and_a_case_per_check(graded):
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert sorted(suites) == sorted(EXPECTED)
     carol = suites["carol_ddof"]
-    assert carol.get("tests") == "32" and carol.get("failures") == "3" and carol.get("errors") == "0"
+    assert carol.get("tests") == "32" and carol.get("failures") == "2" and carol.get("errors") == "0"
     failure = carol.find("testcase[@name='test_gaussian_mle_sigma_divides_by_n']/failure")
     assert "expected" in failure.get("message") and "hint:" in failure.text
     assert suites["ivan_syntax"].find("testcase/error") is not None
@@ -205,7 +205,7 @@ def test_junit_xml_has_a_suite_per_student_and_a_case_per_check(graded):
 def test_gradescope_results_per_student(graded):
     out, _, _, _ = graded
     carol = json.loads((out / "gs/carol_ddof/results.json").read_text())
-    assert carol["score"] == 29 and len(carol["tests"]) == 32
+    assert carol["score"] == 30 and len(carol["tests"]) == 32
     test = carol["tests"][10]
     assert set(test) >= {"name", "number", "score", "max_score", "status", "output", "visibility"}
     assert test["number"] == "1.11" and test["status"] == "failed" and test["tags"] == ["gaussian_mle"]
@@ -230,7 +230,7 @@ def test_feedback_file_per_student(graded):
     out, _, _, _ = graded
     carol = (out / "feedback/carol_ddof.txt").read_text()
     assert carol.startswith("kata 10.2, seed 5") and "FAIL  test_gaussian_mle_sigma_divides_by_n" in carol
-    assert "score 29/32" in carol
+    assert "score 30/32" in carol
     assert sorted(p.stem for p in (out / "feedback").iterdir()) == sorted(EXPECTED)
 
 
@@ -456,7 +456,7 @@ def test_grading_with_subprocess_workers(cohort, tmp_path):
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text()))}
-    assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "29", "error")
+    assert (rows["ada"]["score"], rows["ben"]["score"], rows["cy"]["status"]) == ("32", "30", "error")
     assert "5/16 protections active" in proc.stderr
 
 

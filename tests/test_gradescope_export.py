@@ -139,7 +139,7 @@ def test_a_buggy_submission_loses_exactly_its_points_with_feedback(image, tmp_pa
     results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "ddof_one.py",
                                       "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py"})
     failed = [t for t in results["tests"] if t["status"] == "failed"]
-    assert results["score"] == 29.0 and {t["tags"][0] for t in failed} == {"gaussian_mle"}
+    assert results["score"] == 30.0 and {t["tags"][0] for t in failed} == {"gaussian_mle"}
     assert all("hint:" in t["output"] for t in failed) and any("why:" in t["output"] for t in failed)
 
 
@@ -200,7 +200,7 @@ def test_a_grader_package_in_the_upload_is_never_imported(image, tmp_path, isola
         script.chmod(0o755)
     results = run_autograder(image, root, script)
     if isolated:
-        assert results["score"] == 29.0 and results["output"].startswith("kata 10.2: 29/32")
+        assert results["score"] == 30.0 and results["output"].startswith("kata 10.2: 30/32")
     else:
         assert results["score"] == 32.0 and results["output"] == "forged"
 

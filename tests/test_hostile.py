@@ -308,7 +308,7 @@ def test_fake_output_then_exit_cannot_score(fast_grader, kata, tmp_path):
 def test_grader_survives_everything_above(fast_grader, kata):
     """After the hostile cases in this module, the same grader still grades correctly."""
     server = fast_grader.launcher._proc  # the fork server started before the first hostile case
-    assert fast_grader.grade(kata, SUBMISSIONS / "ddof_one.py", 3).score == 29
+    assert fast_grader.grade(kata, SUBMISSIONS / "ddof_one.py", 3).score == 30
     assert server is not None and server.poll() is None and fast_grader.launcher._proc is server
     assert no_zombies_of(os.getpid())
 

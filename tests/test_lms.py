@@ -60,7 +60,7 @@ def test_canvas_layout_is_detected_and_keyed_by_user_id(ws, canvas, tmp_path):
     assert "(canvas layout)" in output
     assert sorted(rows) == ["12345", "23456", "34567", "45678", "56789", "67890"]  # nothing lost, nothing twice
     assert rows["12345"]["score"] == 32 and rows["12345"]["name"] == "doejane" and not rows["12345"]["late"]
-    assert rows["23456"]["late"] and rows["23456"]["score"] == 29 and rows["23456"]["student_id"] == "23456"
+    assert rows["23456"]["late"] and rows["23456"]["score"] == 30 and rows["23456"]["student_id"] == "23456"
     assert rows["34567"]["score"] == rows["45678"]["score"] == rows["56789"]["score"] == 32
     error = rows["67890"]["error"]
     assert rows["67890"]["status"] == "error" and error.startswith("67890: ") and "a.py, b.py" in error

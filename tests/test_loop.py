@@ -63,7 +63,7 @@ def test_check_of_one_function_runs_only_its_checks(ws):
     result = run("--root", str(ws), "check", "10.2", "gaussian_mle", "--file", str(SUBMISSIONS / "ddof_one.py"))
     names = [line.split()[1] for line in result.output.splitlines() if line[:4] in ("PASS", "FAIL")]
     assert names and all(name.startswith("test_gaussian_mle") for name in names)
-    assert "score 1/4" in result.output and result.exit_code == 1
+    assert "score 2/4" in result.output and result.exit_code == 1  # ddof=1 costs the two checks of sigma
 
 
 def test_check_of_a_function_the_kata_lacks_is_one_line(tiny):
@@ -158,7 +158,7 @@ def test_a_cohort_s_text_cannot_drive_the_instructor_s_terminal(tiny, tmp_path):
 
 def test_no_internal_ids_in_a_diagnosis(ws):
     result = run("--root", str(ws), "check", "10.2", "--file", str(SUBMISSIONS / "ddof_one.py"), "--seed", "3")
-    assert "why: You divided by n - 1" in result.output
+    assert "why (gaussian_mle): You divided by n - 1" in result.output
     assert "[misconception" not in result.output and "ddof_one" not in result.output
 
 
@@ -274,6 +274,10 @@ def test_watch_takes_single_keys_in_a_terminal(tiny):
         assert "(only add)" in one and "test_mean" not in one
         screen.press("h")
         assert "add, hint 1/2: Add the two numbers." in screen.wait_for("numbers.")
+        screen.press("h")  # kata hint's rule: the next level only after another failed check of add
+        assert "the next hint unlocks after another failed check of add" in screen.wait_for("ask again)")
+        learner.write_text(SOLUTION.replace("return a + b", "return a - b"))
+        assert "FAIL  test_add_small" in screen.wait_for("q quit")
         screen.press("h")
         assert "add, hint 2/2: return a + b" in screen.wait_for("a + b")
         learner.write_text(SOLUTION)
@@ -281,6 +285,10 @@ def test_watch_takes_single_keys_in_a_terminal(tiny):
         assert "score 2/2  all checks pass" in saved and "(only add)" in saved
         screen.press("r")
         assert "score 2/2" in screen.wait_for("q quit")
+        screen.press("n")  # the next function not yet passing: mean (its last run failed); add passes
+        assert "(only mean)" in screen.wait_for("q quit")
+        screen.press("n")  # now mean passes too: n goes nowhere
+        assert "every function passes: nothing to focus" in screen.wait_for("nothing to focus")
         screen.press("q")
     finally:
         code = screen.close()
@@ -301,3 +309,13 @@ def test_watch_without_a_terminal_just_rechecks(tiny):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "score 4/4  all checks pass" in out and "Ctrl-C to stop" in out
+
+
+def test_hints_follow_the_last_check_even_a_partial_one(tiny):
+    learner = tiny / "katas/0.1-tiny/tiny.py"
+    learner.write_text(SOLUTION.replace('        raise ValueError("no values")', "        return 0.0"))
+    run("--root", str(tiny), "check", "0.1")  # mean fails
+    learner.write_text(SOLUTION.replace("return a + b", "return a - b"))
+    run("--root", str(tiny), "check", "0.1", "add")  # then a check of add alone fails
+    shown = run("--root", str(tiny), "hint", "0.1").output
+    assert shown.startswith("add, hint 1/2: Add the two numbers."), shown

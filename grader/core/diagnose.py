@@ -3,10 +3,10 @@
 A kata may ship ``misconceptions/``: small wrong implementations of stub
 functions, each a module whose docstring explains the mistake and whose one
 public function has the stub function's name. They are trusted code, run in
-the trusted process. When a check fails, the calls it made to the learner's
-function are replayed on each misconception for that function; one that
-returned the same values (or raised the same kind of exception) on every
-call is the diagnosis.
+the trusted process. When a function's checks have run and one failed, the
+calls they made to it are replayed on each misconception for that function;
+the one that returned the same values (or raised the same kind of exception)
+on every call of the most checks is the diagnosis: one per function.
 """
 
 from __future__ import annotations
@@ -50,15 +50,27 @@ def load(folder: Path) -> list:
     return found
 
 
-def diagnose(misconceptions: list, target: str, calls: list):
-    """The misconception that behaves like the learner on every recorded call of ``target``."""
-    calls = [c for c in calls if c.name == target]
-    if not calls:
-        return None
+def diagnose(misconceptions: list, target: str, evidence: list):
+    """The misconception that explains the learner's ``target`` best, from all of its checks.
+
+    ``evidence``: one ``(failed, calls)`` per check of ``target`` that ran.
+    A candidate must behave like the learner on every call of at least one
+    failed check; among those, one that does so on every check (passed ones
+    too) beats one that does on some, then the one agreeing with more
+    failed checks, then with more checks; ties go to the first.
+    """
+    checks = [(failed, [c for c in calls if c.name == target]) for failed, calls in evidence]
+    checks = [(failed, calls) for failed, calls in checks if calls]
+    best, best_rank = None, None
     for candidate in misconceptions:
-        if candidate.target == target and all(_same(_replay(candidate.function, c), c.outcome) for c in calls):
-            return candidate
-    return None
+        if candidate.target != target:
+            continue
+        agrees = [all(_same(_replay(candidate.function, c), c.outcome) for c in calls) for _, calls in checks]
+        failed_agreeing = sum(a for a, (failed, _) in zip(agrees, checks) if failed)
+        rank = (all(agrees), failed_agreeing, sum(agrees))
+        if failed_agreeing and (best_rank is None or rank > best_rank):
+            best, best_rank = candidate, rank
+    return best
 
 
 def _replay(function, call):

@@ -111,7 +111,9 @@ class Grader:
         into a private staging folder, and only that folder reaches a worker.
         ``only``: the stub functions whose checks run (default all).
         ``listener``: told ``started(check)`` and ``decided(check_result)`` as
-        each check runs, for reports that show each check as it is decided.
+        each check runs, for reports that show each check as it is decided,
+        and ``explained(function, diagnosis)`` once the function's last check
+        is decided (the diagnosis is then on each of its failed checks too).
         Paths into the staging folder or the sandbox in what the learner's code
         printed or raised are shown as the learner's own (``path``'s folder).
         """
@@ -158,14 +160,17 @@ class Grader:
             except WorkerStartError as exc:
                 return fault_of_kata(kata.id, max_score, f"kata could not start a worker: {exc}", seed)
             notes = _notebook_notes(session) if notebook else []
+            notes += [f"warning while importing: {warning}" for warning in session.take_warnings()]
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
-            results = []
-            for check in checks:
+            results, evidence = [], suite.evidence()
+            for index, check in enumerate(checks):
                 listener.started(check)
-                results.append(suite.run(check, session, seed) if time.monotonic() < deadline
+                results.append(suite.run(check, session, seed, evidence) if time.monotonic() < deadline
                                else out_of_time(check, kata.submission_time_limit))
                 listener.decided(results[-1])
+                if all(later.target != check.target for later in checks[index + 1:]):
+                    listener.explained(check.target, evidence.explain(check.target))
         finally:
             session.close()
         score = float(sum(c.points for c in results))
@@ -196,6 +201,10 @@ class _Renaming:
             result.replace_text(old, new)
         if self.listener is not None:
             self.listener.decided(result)
+
+    def explained(self, target: str, diagnosis: str) -> None:
+        if self.listener is not None:
+            self.listener.explained(target, diagnosis)
 
 
 def _stage(path: Path, files: dict | None, target: Path) -> Path:

@@ -36,14 +36,18 @@ def display(*objects, **options):  # Jupyter's display(): nothing to show here
 '''
 
 LOOP = '''
+import linecache as _kata_linecache
+_kata_number = _kata_source = _kata_name = None
 for _kata_number, _kata_source in _kata_cells:
     if _kata_source is None:
         continue
+    _kata_name = "cell " + str(_kata_number)  # its lines, for where a cell's code hangs or fails
+    _kata_linecache.cache[_kata_name] = (len(_kata_source), None, _kata_source.splitlines(True), _kata_name)
     try:
-        exec(compile(_kata_source, "cell " + str(_kata_number), "exec"), globals())
+        exec(compile(_kata_source, _kata_name, "exec"), globals())
     except BaseException as _kata_error:  # noqa: BLE001 - a failing cell is skipped, as in Jupyter
         _kata_skipped.append((_kata_number, (type(_kata_error).__name__ + ": " + str(_kata_error))[:300]))
-del _kata_cells, _kata_number, _kata_source
+del _kata_cells, _kata_number, _kata_source, _kata_name, _kata_linecache
 '''
 
 

@@ -51,11 +51,15 @@ class CheckResult:
     """What the learner's code printed during this check (capped)."""
     diagnosis: str = ""
     """The known mistake the learner's code behaves like, explained; empty if none."""
+    warnings: list = field(default_factory=list)
+    """What the learner's code warned during this check (``RuntimeWarning: overflow encountered in exp,
+    work.py line 12``), capped."""
 
     def __post_init__(self) -> None:
         # Learner text enters records here: bound it once, for every renderer and the journal.
         self.message = cap(self.message, MESSAGE_CAP)
         self.output = cap(self.output, OUTPUT_CAP + 100)
+        self.warnings = [cap(str(w), 300) for w in self.warnings[:10]]
 
     def replace_text(self, old: str, new: str) -> None:
         """Replace ``old`` by ``new`` in the texts that came from learner code."""

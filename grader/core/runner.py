@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import diagnose
+from . import diagnose, quiet
 from .manifest import Check, Kata
 from .results import CheckResult, Outcome
 from .session import LearnerError, LearnerProxy, NotDefined, WorkerFault
@@ -39,10 +39,13 @@ class CheckFailure(AssertionError):
 
     __module__ = "grader.checklib"
 
-    def __init__(self, detail: str, call: str | None = None):
+    def __init__(self, detail: str, call: str | None = None, *, hint: str | None = None):
         super().__init__(detail)
         self.detail = detail
         self.call = call
+        self.hint = hint
+        """What to show instead of the check's own hint (``""``: none), when the failure is not what that
+        hint is about: a fit whose optimiser stopped early fails a check whose hint is about the model."""
 
 
 class ChecksBroken(Exception):
@@ -118,50 +121,94 @@ class CheckSuite:
                              f"available: {', '.join(FIXTURES)}")
         return found
 
-    def run(self, check: Check, session, seed: int) -> CheckResult:
-        """Run one check against the learner behind ``session``."""
+    def run(self, check: Check, session, seed: int, evidence: "Evidence | None" = None) -> CheckResult:
+        """Run one check against the learner behind ``session``; ``evidence`` keeps its calls for the diagnosis."""
         proxy = LearnerProxy(session)
-        outcome, message = self._outcome(check, proxy, seed)
+        with quiet.checks():
+            outcome, message, hint = self._outcome(check, proxy, seed)
         passed = outcome == Outcome.PASSED
-        found = None
-        if outcome in (Outcome.FAILED, Outcome.RAISED):
-            try:
-                found = diagnose.diagnose(self.misconceptions, check.target, proxy.log)
-            except Exception:  # noqa: BLE001 - a diagnosis is a bonus; the outcome stands without it
-                found = None
-        return CheckResult(name=check.name, target=check.target, passed=passed,
-                           points=check.points if passed else 0.0, max_points=check.points,
-                           message=message, hint="" if passed else check.hint,
-                           outcome=outcome, output=session.take_output(),
-                           diagnosis=diagnose.explain(found) if found else "")
+        result = CheckResult(name=check.name, target=check.target, passed=passed,
+                             points=check.points if passed else 0.0, max_points=check.points,
+                             message=message, hint="" if passed else (check.hint if hint is None else hint),
+                             outcome=outcome, output=session.take_output(), warnings=session.take_warnings())
+        if evidence is not None:
+            evidence.add(result, proxy.log)
+        return result
+
+    def evidence(self) -> "Evidence":
+        """What one submission's checks showed of each function, for one diagnosis per function."""
+        return Evidence(self.misconceptions)
 
     def _outcome(self, check: Check, proxy: LearnerProxy, seed: int):
+        """``(outcome, message, hint)``; ``hint`` None means the check's own."""
         function = self.functions.get(check.name)
         if function is None:
-            return Outcome.INTERNAL, f"internal grading error: check '{check.name}' is not defined"
+            return Outcome.INTERNAL, f"internal grading error: check '{check.name}' is not defined", None
         fixtures = {"learner": proxy, "rng": check_rng(seed, check.name), "seed": seed}
         try:
             function(**{p: fixtures[p] for p in _parameters(function)})
         except CheckFailure as exc:
-            return Outcome.FAILED, f"{exc.call or _last(proxy, check)} -> {exc.detail}"
+            return Outcome.FAILED, f"{exc.call or _last(proxy, check)} -> {exc.detail}", exc.hint
         except NotDefined as exc:
-            return Outcome.FAILED, f"{exc}: define it with the stub's signature"
+            return Outcome.FAILED, f"{exc}: define it with the stub's signature", None
         except NotImplementedError:
-            return Outcome.NOT_IMPLEMENTED, f"{check.target} is not implemented yet (it raises NotImplementedError)"
+            return (Outcome.NOT_IMPLEMENTED, f"{check.target} is not implemented yet (it raises NotImplementedError)",
+                    None)
         except LearnerError as exc:
             where = f" at line {exc.line}" if exc.line else ""
-            return Outcome.RAISED, f"{_last(proxy, check)} raised {exc}{where}"
+            # Checks give bad input only through checklib.raises, which catches: this input was valid.
+            valid = " on input the contract accepts" if isinstance(exc, ValueError) else ""
+            return Outcome.RAISED, f"{_last(proxy, check)} raised {exc}{where}{valid}", None
         except WorkerFault as exc:
-            return Outcome.FAULT, f"{_last(proxy, check)}: {exc}"
+            return Outcome.FAULT, f"{_last(proxy, check)}: {exc}", None
         except AssertionError as exc:
-            return Outcome.FAILED, f"{_last(proxy, check)}: {exc or 'assertion failed'}"
+            return Outcome.FAILED, f"{_last(proxy, check)}: {exc or 'assertion failed'}", None
         except Exception as exc:  # noqa: BLE001 - our bug must not stop the other checks
-            return Outcome.INTERNAL, f"internal grading error in {check.name}: {type(exc).__name__}: {exc}"
+            return Outcome.INTERNAL, f"internal grading error in {check.name}: {type(exc).__name__}: {exc}", None
         except BaseException as exc:
             if not isinstance(exc, _pytest_failure()):
                 raise
-            return Outcome.FAILED, f"{_last(proxy, check)}: {exc.msg}"
-        return Outcome.PASSED, ""
+            return Outcome.FAILED, f"{_last(proxy, check)}: {exc.msg}", None
+        return Outcome.PASSED, "", None
+
+
+class Evidence:
+    """The calls each check of one submission made, until its function's checks are decided.
+
+    A diagnosis is made once per function, from every check of it that ran,
+    passed or failed (:func:`diagnose.diagnose`), and given to each of its
+    failed checks: one explanation per function, never two that contradict.
+    """
+
+    def __init__(self, misconceptions: list):
+        self.misconceptions = misconceptions
+        self._checks: dict = {}
+        """``{target: [(result, calls), ...]}`` of the checks run so far."""
+
+    def add(self, result: CheckResult, calls: list) -> None:
+        self._checks.setdefault(result.target, []).append((result, calls))
+
+    def explain(self, target: str) -> str:
+        """The diagnosis of ``target`` (empty if none), set on its failed checks; its evidence is let go."""
+        checks = self._checks.pop(target, [])
+        usable = [(r, calls) for r, calls in checks if r.outcome in _JUDGED]
+        if not any(not r.passed for r, _ in usable):
+            return ""
+        try:
+            with quiet.checks():
+                found = diagnose.diagnose(self.misconceptions, target, [(not r.passed, calls) for r, calls in usable])
+        except Exception:  # noqa: BLE001 - a diagnosis is a bonus; the outcome stands without it
+            found = None
+        why = diagnose.explain(found) if found else ""
+        for result, _ in checks:
+            if not result.passed and result.outcome in _DIAGNOSED:
+                result.diagnosis = why
+        return why
+
+
+_JUDGED = (Outcome.PASSED, Outcome.FAILED, Outcome.RAISED)
+"""Outcomes whose calls all came back: evidence for a diagnosis (a fault's last call never did)."""
+_DIAGNOSED = (Outcome.FAILED, Outcome.RAISED)
 
 
 @functools.lru_cache(maxsize=None)

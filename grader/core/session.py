@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..workers.client import tracing
 from ..workers.client.launchers import Launcher, Worker
 from ..workers.inside import syscalls as linux
 from ..workers.inside.ending import describe_exit_request
@@ -112,6 +113,7 @@ class LearnerSession:
         self.functions: list[str] = []
         self._worker: Worker | None = None
         self._output = CappedText()
+        self._warnings: list = []
 
     @classmethod
     def for_kata(cls, launcher: Launcher, path, kata) -> "LearnerSession":
@@ -126,6 +128,7 @@ class LearnerSession:
             answer = self._receive(worker, self.import_time_limit)
         except WorkerFault as fault:
             raise ImportFailed(f"{self.module_file}: {fault}") from None
+        self._warnings += tracing.warning_lines(answer)
         if "ok" not in answer:
             worker.close()
             raise ImportFailed(self._import_error(answer))
@@ -149,6 +152,7 @@ class LearnerSession:
             self._worker = None
             raise WorkerFault(f"your code ended the process ({worker.close(grace=1.0)})") from None
         answer = self._receive(worker, self.time_limit)
+        self._warnings += tracing.warning_lines(answer)
         if "ok" in answer:
             return answer["ok"]
         if "raised" in answer:
@@ -166,6 +170,11 @@ class LearnerSession:
         """What the learner printed since the last call of this, capped."""
         return self._output.take()
 
+    def take_warnings(self) -> list:
+        """What the learner's code warned since the last call of this (at most ``WARNINGS_KEPT``)."""
+        kept, self._warnings = self._warnings[:tracing.WARNINGS_KEPT], []
+        return kept
+
     def close(self) -> None:
         """End the worker; nobody needs to hear how a deliberately ended worker ended."""
         if self._worker is not None:
@@ -181,8 +190,9 @@ class LearnerSession:
         try:
             answer = _recv_fairly(worker, timeout)
         except ChannelTimeout:
+            where = tracing.ask_where(worker)  # the worker is alive until dropped: it can say where it is
             self._drop(worker)
-            raise WorkerFault(f"timed out after {timeout:g} s") from None
+            raise WorkerFault(f"timed out after {timeout:g} s{where}") from None
         except ChannelClosed:
             how = worker.close(grace=1.0)
             self._drop(worker)

@@ -67,3 +67,24 @@ def default_target(kata: Kata, state_entry: dict, hints: dict) -> str:
         if target in hints or any(owner.get(k) == target for k in hints):
             return target
     return next((t for t in kata.targets if t in hints), "")
+
+
+def next_hint(kata: Kata, state, hints: dict, target: str) -> tuple:
+    """``(title, steps, unlocked)`` for ``target``, its level advanced if a check of it failed since; saved.
+
+    ``kata hint`` and ``kata watch``'s ``h`` share this one rule: level 1 at
+    once, each further level after another failed check of that function.
+    """
+    entry = state.get(kata.id)
+    title, steps = ladder(kata, hints, target, entry.get("failed_checks", []))
+    if not steps:
+        return title, steps, 0
+    unlocked = unlock(entry, target, len(steps))
+    state.katas[kata.id] = entry
+    state.save()
+    return title, steps, unlocked
+
+
+def locked_note(kata: Kata, target: str) -> str:
+    return (f"(the next hint unlocks after another failed check of {target}: fix what you can, "
+            f"check again, then ask again)")

@@ -47,6 +47,9 @@ class LiveLines:
     def decided(self, result) -> None:
         self.report.decided(result)
 
+    def explained(self, target: str, diagnosis: str) -> None:
+        self.report.explained(target, diagnosis)
+
     def clear(self) -> None:
         if self._status:
             click.echo("\r\x1b[K", nl=False)

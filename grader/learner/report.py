@@ -37,6 +37,8 @@ class CheckReport:
         self.todo: list = []
         self.failing: list = []
         self._explained: set = set()
+        self._shown: set = set()
+        """Functions with a failure shown in full: their diagnosis is shown after their last check."""
 
     def start(self, seed: int) -> None:
         self.emit(f"kata {self.kata_id}, seed {seed} (rerun with --seed {seed} for the same data)")
@@ -64,16 +66,24 @@ class CheckReport:
         colour = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.ERROR: "magenta"}[verdict]
         self.emit(f"{style(MARKS[verdict], fg=colour, bold=True)}  {check.name:<56} "
                   f"{points(check.points)}/{points(check.max_points)}")
-        if not check.passed and (self.everything or check.target == self.focus):
+        in_full = not check.passed and (self.everything or check.target == self.focus)
+        if in_full:
+            self._shown.add(check.target)
             self.emit(f"      {terminal_safe(check.message)}")
-            if check.diagnosis and check.diagnosis not in self._explained:
-                self._explained.add(check.diagnosis)
-                self.emit(style(f"      why: {check.diagnosis}", fg="cyan"))
-            if check.hint:
-                self.emit(style(f"      hint: {check.hint}", fg="yellow"))
+        if in_full or self.verbose:
+            for warning in check.warnings:
+                self.emit(style(f"      warning: {terminal_safe(warning, one_line=True)}", fg="magenta"))
+        if in_full and check.hint:
+            self.emit(style(f"      hint: {check.hint}", fg="yellow"))
         if self.verbose and check.output:
             for line in _output_block("printed", check.output):
                 self.emit(line)
+
+    def explained(self, target: str, diagnosis: str) -> None:
+        """After a function's last check: the one explanation of its failures, if they are shown."""
+        if diagnosis and target in self._shown and diagnosis not in self._explained:
+            self._explained.add(diagnosis)
+            self.emit(self.style(f"      why ({target}): {diagnosis}", fg="cyan"))
 
     def finish(self, result: KataResult) -> None:
         """The closing lines: an error that stopped grading, the score, what to do next."""
@@ -131,15 +141,18 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
     shown = CheckReport(result.kata, targets_of(result.checks), lines.append, everything=everything,
                         verbose=verbose, style=style)
     shown.start(result.seed)
-    for check in result.checks:
+    for index, check in enumerate(result.checks):
         shown.decided(check)
+        if all(later.target != check.target for later in result.checks[index + 1:]):
+            shown.explained(check.target, next((c.diagnosis for c in result.checks
+                                                 if c.target == check.target and c.diagnosis), ""))
     shown.finish(result)
     return lines
 
 
 def failure_text(check) -> str:
     """What went wrong, why (a recognised misconception), and the hint."""
-    lines = [check.message]
+    lines = [check.message, *(f"warning: {warning}" for warning in check.warnings)]
     if check.diagnosis:
         lines.append(f"why: {check.diagnosis}")
     if check.hint:

@@ -2,8 +2,10 @@
 
 File events come from watchfiles (native events on Linux, macOS and
 Windows). On a terminal the screen is cleared for each run and single keys
-steer the loop: ``h`` the next hint for the current function, ``n`` focus
-the next function, ``a`` all checks, ``r`` run again, ``q`` quit. Without a
+steer the loop: ``h`` the hint now unlocked for the current function (the
+rule of ``kata hint``: the next level after another failed check), ``n``
+focus the next function not yet passing, ``a`` all checks, ``r`` run again,
+``q`` quit. Without a
 terminal it re-runs on each save and takes no keys.
 
 Everything slow is done once: the grader (fork server, loaded checks) stays
@@ -104,18 +106,34 @@ class Focus:
         self.targets = targets
         self.function: str | None = None
         self.everything = False
-        self.hint_levels: dict = {}
+        self.passing: set = set()
+        """Functions whose checks all passed the last time they ran."""
+        self.hints_shown: dict = {}
+        """The highest hint level shown per function in this watch."""
 
     @property
     def only(self):
         return {self.function} if self.function else None
 
-    def next_function(self, failing: str | None) -> None:
-        """Focus the function after the current one (or after the one failing first)."""
+    def seen(self, result) -> None:
+        """Remember which functions of a run pass."""
+        for target in {c.target for c in result.checks}:
+            if all(c.passed for c in result.checks if c.target == target):
+                self.passing.add(target)
+            else:
+                self.passing.discard(target)
+
+    def next_function(self, failing: str | None) -> bool:
+        """Focus the next function that is not yet passing, after the current one (or the one failing first);
+        False when every function passes."""
         current = self.function or failing
-        index = self.targets.index(current) + 1 if current in self.targets else 0
-        self.function = self.targets[index % len(self.targets)]
-        self.everything = False
+        start = self.targets.index(current) + 1 if current in self.targets else 0
+        ahead = [self.targets[(start + i) % len(self.targets)] for i in range(len(self.targets))]
+        chosen = next((t for t in ahead if t not in self.passing), None)
+        if chosen is None:
+            return False
+        self.function, self.everything = chosen, False
+        return True
 
     def toggle_all(self) -> None:
         self.everything = not self.everything
@@ -144,8 +162,9 @@ def run(session, path: Path, *, terminal: bool, max_runs: int | None = None) -> 
                         focus.toggle_all()
                         break
                     if key == "n":
-                        focus.next_function(failing)
-                        break
+                        if focus.next_function(failing):
+                            break
+                        session.say("every function passes: nothing to focus")
                     if key == "h":
                         session.hint(focus.function or failing, focus)
     finally:
@@ -168,8 +187,9 @@ class WatchSession:
             click.echo(f"{path.name} does not exist; restore the stub from {self.kata.shown_shipped()}")
             return None
         result, shown = live.run_check(self.colour, self.grader, self.kata, path, new_seed(), focus.only,
-                                  everything=focus.everything)
+                                       everything=focus.everything)
         live.record(self.root, self.kata, path, result, focus.only)
+        focus.seen(result)
         scope = f"only {focus.function}" if focus.function else ("all checks" if focus.everything else "every function")
         keys = f"; keys: {KEYS}" if self.terminal else "; Ctrl-C to stop"
         click.echo(click.style(f"watching {path.name} ({scope}){keys}", dim=True), color=self.colour)
@@ -177,22 +197,26 @@ class WatchSession:
         return shown.focus or (shown.todo[0] if shown.todo else None)
 
     def hint(self, target: str | None, focus) -> None:
-        """The next hint of ``target``'s ladder (starting from its failing check)."""
+        """The hint of ``target``'s ladder now unlocked (starting from its failing check), as ``kata hint`` has it."""
         if target is None:
-            click.echo("no function to hint at: every check passes")
+            self.say("no function to hint at: every check passes")
             return
         try:
             available = hints.load(self.kata)
         except ManifestError as exc:
-            click.echo(str(exc))
+            self.say(str(exc))
             return
-        entry = workspace.State(self.root).get(self.kata.id)
-        title, steps = hints.ladder(self.kata, available, target, entry.get("failed_checks", []))
+        title, steps, level = hints.next_hint(self.kata, workspace.State(self.root), available, target)
         if not steps:
-            click.echo(f"kata {self.kata.id} has no hints for {target}")
+            self.say(f"kata {self.kata.id} has no hints for {target}")
             return
-        level = min(focus.hint_levels.get(target, 0) + 1, len(steps))
-        focus.hint_levels[target] = level
-        click.echo(click.style(f"{title}, hint {level}/{len(steps)}: {steps[level - 1]}", fg="yellow"),
-                   color=self.colour)
+        shown = focus.hints_shown.get(target, 0)
+        if level <= shown:
+            self.say(hints.locked_note(self.kata, target))
+            return
+        focus.hints_shown[target] = level
+        self.say(click.style(f"{title}, hint {level}/{len(steps)}: {steps[level - 1]}", fg="yellow"))
+
+    def say(self, text: str) -> None:
+        click.echo(text, color=self.colour)
         sys.stdout.flush()

@@ -70,7 +70,8 @@ class State:
         """Remember a check of ``path``; progress is kept for the learner's own file only.
 
         Kept: the last and best score, the functions and checks that failed
-        last, and how often each function has failed (hints unlock on that).
+        last (those of this check first), and how often each function has
+        failed (hints unlock on that).
         A check of some functions only (``complete=False``) updates what is
         known of those functions but is not a score.
         """
@@ -85,8 +86,9 @@ class State:
         owner = {c.name: c.target for c in kata.checks}
         kept_checks = [] if complete else [n for n in _strings(entry.get("failed_checks")) if owner.get(n) not in checked]
         kept_targets = [] if complete else [t for t in _strings(entry.get("failed_targets")) if t not in checked]
-        entry.update(failed_targets=list(dict.fromkeys(kept_targets + [c.target for c in failed])),
-                     failed_checks=kept_checks + [c.name for c in failed if c.outcome != "not_implemented"],
+        # The latest check's failures come first: hints start from where the learner is now.
+        entry.update(failed_targets=list(dict.fromkeys([c.target for c in failed] + kept_targets)),
+                     failed_checks=[c.name for c in failed if c.outcome != "not_implemented"] + kept_checks,
                      failures=failures, checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         if complete:
             best = entry.get("best_score", 0.0)

@@ -38,6 +38,7 @@ from ..inside.ending import (
     describe_status,
     kill_forked,
     kill_group,
+    nudge,
 )
 from ..inside.limits import Limits
 from ..wire.channel import Channel, ChannelClosed
@@ -68,6 +69,10 @@ class Worker(ABC):
     @abstractmethod
     def kill(self) -> None:
         """SIGKILL the worker and everything it started (safe to call any number of times)."""
+
+    def nudge(self) -> bool:
+        """Ask the worker where its learner code is (SIGUSR1; see :mod:`grader.workers.client.tracing`)."""
+        return nudge(self.pid)
 
     def close(self, grace: float = 0.0) -> str:
         """End the worker and say how it ended; later calls return the same words.
@@ -207,6 +212,9 @@ class ForkedWorker(Worker):
 
     def kill(self) -> None:
         kill_forked(self.pid, self._pidfd)
+
+    def nudge(self) -> bool:
+        return nudge(self.pid, self._pidfd)
 
     def _wait(self, grace: float) -> None:
         if self._pidfd is not None:

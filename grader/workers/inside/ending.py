@@ -30,6 +30,22 @@ def kill_forked(pid: int, pidfd: int | None) -> None:
     kill_group(pid)
 
 
+def nudge(pid: int, pidfd: int | None = None) -> bool:
+    """Send SIGUSR1 to a worker (through its pidfd when there is one: no pid reuse race); False if it cannot
+    be sent (no SIGUSR1 on Windows, the worker gone)."""
+    number = getattr(signal, "SIGUSR1", None)
+    if number is None:
+        return False
+    try:
+        if pidfd is not None:
+            signal.pidfd_send_signal(pidfd, number)
+        else:
+            os.kill(pid, number)
+    except OSError:
+        return False
+    return True
+
+
 def signal_words(number: int) -> str:
     try:
         return f"killed by signal {signal.Signals(number).name}"

@@ -4,7 +4,9 @@ A worker imports one learner module and answers requests on its channel:
 ``{"op": "call", "fn": name, "args": [...], "kwargs": {...}}``. Every answer is
 plain data (see :mod:`grader.workers.wire.codec`): ``{"ok": value}``, ``{"raised": {...}}``
 for an exception, or ``{"exited": code}`` when learner code asked to end the
-process. Each answer carries ``"out"``, what the learner printed meanwhile.
+process. Each answer carries ``"out"``, what the learner printed meanwhile, and
+``"warnings"``, what it warned (:mod:`.tracing`, which also says where the
+learner's code is when a deadline has passed).
 
 Nothing here is trusted by the other side: the learner can patch this very
 module at import time, so the trusted side validates every answer it gets.
@@ -23,6 +25,7 @@ import sys
 from ...settings import worker_environment
 from ..wire.channel import Channel, ChannelClosed
 from ..wire.text import CappedText
+from . import tracing
 
 SERVING = False
 """True in a worker: kata's own entry points (``grader.check``) then do nothing."""
@@ -38,8 +41,11 @@ def serve(channel: Channel, path: str, module_name: str, after_call=None) -> Non
     out = CappedText()
     sys.stdout = sys.stderr = out
     sys.stdin = io.StringIO("")
+    tracer = tracing.Tracer(path, channel.send)
+    tracer.install()
+    tracer.start()
     module, answer = _import(path, module_name)
-    answer["out"] = out.take()
+    answer.update(out=out.take(), warnings=tracer.stop())
     _reply(channel, answer)
     if module is None:
         return
@@ -48,7 +54,9 @@ def serve(channel: Channel, path: str, module_name: str, after_call=None) -> Non
             request = channel.recv()
         except ChannelClosed:
             return
+        tracer.start()
         answer = _answer(module, request)
+        answer["warnings"] = tracer.stop()
         if after_call is not None:
             after_call()
         answer["out"] = out.take()

@@ -2,7 +2,9 @@
 
 Each check calls exactly one learner function and computes what it expects
 with trusted code. Closed forms are judged to 1e-7 relative or 1e-12
-absolute, whichever is looser (so ``1 - cdf`` in a far tail is fine).
+absolute, whichever is looser (so ``1 - cdf`` in a far tail is fine). A
+"rejects" check judges only what is refused: valid input must give a value
+of the right kind, bad input ValueError; the value is the other checks'.
 """
 
 import numpy as np
@@ -64,8 +66,7 @@ def test_bayes_update_tiny_likelihoods(learner, rng):
 def test_bayes_update_rejects_bad_input(learner, rng):
     k = int(rng.integers(3, 8))
     prior, likelihood = _weights(rng, k), rng.uniform(0.1, 1.0, k)
-    close_array(array(accepts(learner.bayes_update, prior, likelihood), (k,)), _posterior(prior, likelihood),
-                rtol=RTOL, atol=ATOL)
+    array(accepts(learner.bayes_update, prior, likelihood), (k,))
     raises(ValueError, "the lengths differ", learner.bayes_update, prior, likelihood[:-1])
     raises(ValueError, "a length-1 likelihood is not broadcast", learner.bayes_update, prior, likelihood[:1])
     bad = prior.copy()
@@ -105,7 +106,7 @@ def test_posterior_positive_test_edges(learner, rng):
 
 def test_posterior_positive_test_rejects_bad_input(learner, rng):
     args = (float(rng.uniform(0.01, 0.3)), float(rng.uniform(0.5, 0.99)), float(rng.uniform(0.5, 0.99)))
-    _close(number(accepts(learner.posterior_positive_test, *args)), _positive(*args))
+    number(accepts(learner.posterior_positive_test, *args))
     raises(ValueError, "prevalence is above 1", learner.posterior_positive_test, 1.2, 0.9, 0.9)
     raises(ValueError, "sensitivity is negative", learner.posterior_positive_test, 0.1, -0.1, 0.9)
     raises(ValueError, "specificity is above 1", learner.posterior_positive_test, 0.1, 0.9, 1.5)
@@ -132,8 +133,7 @@ def test_beta_binomial_update_no_data_and_extremes(learner, rng):
 
 def test_beta_binomial_update_rejects_bad_input(learner, rng):
     (alpha, beta), (heads, n) = _beta_params(rng), _counts(rng)
-    got = numbers(accepts(learner.beta_binomial_update, alpha, beta, heads, n), ("alpha", "beta"))
-    close_values(got, (alpha + heads, beta + n - heads), ("alpha", "beta"), rtol=RTOL, atol=ATOL)
+    numbers(accepts(learner.beta_binomial_update, alpha, beta, heads, n), ("alpha", "beta"))
     raises(ValueError, "alpha must be positive", learner.beta_binomial_update, 0.0, 1.0, 1, 2)
     raises(ValueError, "beta must be positive", learner.beta_binomial_update, 1.0, -2.0, 1, 2)
     raises(ValueError, "n cannot be negative", learner.beta_binomial_update, 1.0, 1.0, 0, -1)
@@ -160,7 +160,7 @@ def test_posterior_mean_is_not_the_mle(learner, rng):
 
 def test_posterior_mean_rejects_bad_input(learner, rng):
     (alpha, beta), (heads, n) = _beta_params(rng), _counts(rng)
-    _close(number(accepts(learner.posterior_mean, alpha, beta, heads, n)), (alpha + heads) / (alpha + beta + n))
+    number(accepts(learner.posterior_mean, alpha, beta, heads, n))
     raises(ValueError, "alpha must be positive", learner.posterior_mean, -1.0, 1.0, 1, 2)
     raises(ValueError, "beta must be positive", learner.posterior_mean, 1.0, 0.0, 1, 2)
     raises(ValueError, "heads cannot exceed n", learner.posterior_mean, 1.0, 1.0, 3, 2)
@@ -196,8 +196,7 @@ def test_credible_interval_skewed(learner, rng):
 
 def test_credible_interval_rejects_bad_input(learner, rng):
     alpha, beta = _beta_params(rng)
-    got = numbers(accepts(learner.credible_interval, alpha, beta, 0.8), ("lo", "hi"))
-    close_values(got, _interval(alpha, beta, 0.8), ("lo", "hi"), rtol=RTOL, atol=ATOL)
+    numbers(accepts(learner.credible_interval, alpha, beta, 0.8), ("lo", "hi"))
     raises(ValueError, "mass must be below 1", learner.credible_interval, alpha, beta, 1.0)
     raises(ValueError, "mass must be above 0", learner.credible_interval, alpha, beta, 0.0)
     raises(ValueError, "mass must be a probability", learner.credible_interval, alpha, beta, 95)
@@ -252,8 +251,7 @@ def test_grid_posterior_rejects_bad_input(learner, rng):
     grid = np.linspace(0.0, 1.0, 21)
     prior = np.ones(grid.size)
     heads, n = _counts(rng, 1, 30)
-    close_array(array(accepts(learner.grid_posterior, grid, prior, heads, n), grid.shape),
-                _grid_posterior(grid, prior, heads, n), rtol=RTOL, atol=ATOL)
+    array(accepts(learner.grid_posterior, grid, prior, heads, n), grid.shape)
     raises(ValueError, "grid and prior differ in length", learner.grid_posterior, grid, prior[:-1], heads, n)
     raises(ValueError, "a grid value is above 1", learner.grid_posterior, np.append(grid[:-1], 1.5), prior, heads, n)
     raises(ValueError, "a grid value is negative", learner.grid_posterior, np.append(-0.1, grid[1:]), prior, heads, n)
@@ -268,9 +266,11 @@ def _greater(alpha, beta, heads, n, threshold):
 
 
 def test_prob_greater_than_random(learner, rng):
+    # Thresholds where the posterior has mass (between its 10% and 90% quantiles): the answer is far from 0
+    # and 1, so it has digits that sampling the posterior cannot reproduce.
     for _ in range(3):
         (alpha, beta), (heads, n) = _beta_params(rng), _counts(rng)
-        threshold = float(rng.uniform(0.05, 0.95))
+        threshold = float(stats.beta.ppf(rng.uniform(0.1, 0.9), alpha + heads, beta + n - heads))
         _close(number(learner.prob_greater_than(alpha, beta, heads, n, threshold)),
                _greater(alpha, beta, heads, n, threshold), "P(p > threshold)")
 
@@ -287,8 +287,7 @@ def test_prob_greater_than_ends_and_tails(learner, rng):
 
 def test_prob_greater_than_rejects_bad_input(learner, rng):
     (alpha, beta), (heads, n) = _beta_params(rng), _counts(rng)
-    _close(number(accepts(learner.prob_greater_than, alpha, beta, heads, n, 0.5)),
-           _greater(alpha, beta, heads, n, 0.5))
+    number(accepts(learner.prob_greater_than, alpha, beta, heads, n, 0.5))
     raises(ValueError, "threshold is above 1", learner.prob_greater_than, alpha, beta, heads, n, 1.5)
     raises(ValueError, "threshold is negative", learner.prob_greater_than, alpha, beta, heads, n, -0.2)
     raises(ValueError, "alpha must be positive", learner.prob_greater_than, 0.0, beta, heads, n, 0.5)

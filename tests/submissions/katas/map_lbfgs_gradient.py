@@ -1,5 +1,5 @@
 """Correct, as tutorials write it: precision-weighted mean, np.linalg.solve for ridge, a stable softplus,
-L-BFGS-B from zero with the analytic gradient."""
+L-BFGS-B with the analytic gradient, started where the data is."""
 import numpy as np
 from scipy.optimize import minimize
 
@@ -54,5 +54,8 @@ def fit_logistic_map(X, y, tau):
         z = w * X + b
         s = 1 / (1 + np.exp(-z))
         return np.array([np.sum((s - y) * X) + w / tau ** 2, np.sum(s - y)])
-    res = minimize(logistic_neg_log_posterior, np.zeros(2), args=(X, y, tau), jac=grad, method="L-BFGS-B")
+    # Started where the data is, as the lesson says: from (0, 0) with default tolerances L-BFGS-B moved w and
+    # stopped before b did on one data set in 200 (b 0.0001 where the MAP's is -0.107; 0.017 above the minimum).
+    start = np.array([0.0, np.log(y.mean() / (1 - y.mean()))])
+    res = minimize(logistic_neg_log_posterior, start, args=(X, y, tau), jac=grad, method="L-BFGS-B")
     return tuple(res.x)

@@ -1,0 +1,51 @@
+"""A mistake costs only the checks about it, in every kata (the bench measures it over many seeds).
+
+Every known mistake (tests/known_mistakes.py: the misconceptions, the classic
+mistakes of tests/submissions/mistakes/, kata 10.2's whole-file mistakes) is
+graded on two seeds here; ``python bench/mistakes.py --seeds 40`` does so on
+forty.
+"""
+
+import pytest
+from known_mistakes import allowed_losses, kind_of, known_mistakes
+from conftest import REPO
+
+from grader.learner import workspace
+
+ALL = known_mistakes(workspace.load_manifest(REPO).katas)
+REPLACEMENTS = [m for m in ALL if not m.whole]  # the whole-file ones: test_submissions, on four seeds
+
+
+@pytest.mark.parametrize("mistake", REPLACEMENTS, ids=[m.label for m in REPLACEMENTS])
+def test_a_mistake_costs_its_function_s_checks_about_it_and_nothing_else(grader, manifest, tmp_path, mistake):
+    kata = manifest.get(mistake.kata)
+    path = mistake.learner_file(kata, tmp_path)
+    for seed in (0, 1):
+        result = grader.grade(kata, path, seed)
+        lost = {c.name for c in result.checks if not c.passed}
+        assert lost, f"{mistake.label} passes every check with seed {seed}"
+        assert lost <= allowed_losses(mistake, kata), \
+            [(c.name, c.message) for c in result.checks if c.name in lost - allowed_losses(mistake, kata)]
+
+
+def test_no_value_mistake_costs_a_rejects_check(grader, manifest, tmp_path):
+    """A wrong value is the value checks' business: a rejects check asks only that valid input gives a value
+    of the right kind and bad input raises."""
+    costs = []
+    for mistake in ALL:
+        if mistake.kind != "value":
+            continue
+        kata = manifest.get(mistake.kata)
+        result = grader.grade(kata, mistake.learner_file(kata, tmp_path), 3)
+        costs += [(mistake.label, c.name, c.message) for c in result.checks
+                  if not c.passed and kind_of(c.name) == "rejects"]
+    assert not costs
+
+
+def test_a_function_that_raises_everywhere_still_scores_nothing_on_rejects_checks(grader, kata):
+    from conftest import SUBMISSIONS
+
+    result = grader.grade(kata, SUBMISSIONS / "raises_everywhere.py", 2)
+    rejects = [c for c in result.checks if kind_of(c.name) == "rejects"]
+    assert rejects and not any(c.passed for c in rejects)
+    assert all("on valid input; only bad input must be rejected" in c.message for c in rejects)
