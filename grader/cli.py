@@ -14,6 +14,7 @@ from .authoring import new as authoring
 from .authoring import verify as verify_mod
 from .cohort import cluster, layouts, summary
 from .cohort import run as cohort
+from .cohort.changes import changes
 from .cohort.outputs import FOLDER_FORMATS, check_writable, parse_outputs, write_outputs
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
@@ -233,6 +234,9 @@ def verify_command(obj: Context, kata_id):
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Write one feedback file per student into this folder.")
 @click.option("--force", is_flag=True, help="Grade every submission again, even unchanged ones.")
+@click.option("--student", "students", multiple=True, metavar="ID",
+              help="Grade this student again, even if unchanged (as the gradebook's student column names them). "
+                   "Repeatable.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for the checks' data (default: the previous run's, else a new one).")
 @click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
@@ -240,7 +244,7 @@ def verify_command(obj: Context, kata_id):
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Grade on the Dask cluster of this scheduler, e.g. tcp://host:8786 (or set KATA_SCHEDULER).")
 @click.pass_obj
-def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout,
+def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, students, seed, layout,
           scheduler):
     """Grade a folder of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
@@ -258,12 +262,12 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
     try:
         check_writable(outputs, feedback)
         with cohort.hold(obj.manifest, kata, folder):  # one run at a time per journal, gradebooks included
-            _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
+            _grade_into(obj, kata, folder, outputs, feedback, jobs, (force, students), seed, layout, scheduler)
     except cohort.GradeError as exc:
         raise KataError(str(exc)) from None
 
 
-def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler) -> None:
+def _grade_into(obj, kata, folder, outputs, feedback, jobs, regrade, seed, layout, scheduler) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
     client = None
     if scheduler:
@@ -276,8 +280,8 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
         where = f"with {jobs} job{'s' if jobs != 1 else ''}; {sandbox.summary(sandbox.probe(), default_mode())}"
     click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
     try:
-        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
-                                  client=client)
+        run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=regrade[0], students=regrade[1],
+                                  seed=seed, layout=layout, client=client)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
                                    "again to grade only what is missing") from None
@@ -285,7 +289,7 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
         if client is not None:
             client.close()
     write_outputs(run, outputs, feedback)
-    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
+    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal)):
         click.echo(line)
     for output in outputs:
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")

@@ -22,7 +22,9 @@ from ..core.manifest import Kata, Manifest
 from ..core.results import KataResult, Row, error_result
 from . import cluster, layouts
 from .executors import make_pool
-from .journal import Journal, JournalBusy, exclusive, kata_digest
+from . import changes
+from .inputs import grade_inputs
+from .journal import Journal, JournalBusy, exclusive
 from .progress import Progress
 from .submissions import discover
 
@@ -61,6 +63,8 @@ class CohortRun:
     """One :class:`~grader.core.results.Row` per student, in student order (:class:`JournalRows`)."""
     graded: int = 0
     reused: int = 0
+    journal: Journal | None = None
+    """The run's journal: :func:`grader.cohort.changes.changes` reads what changed since the last run."""
 
 
 def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
@@ -81,18 +85,20 @@ def hold(manifest: Manifest, kata: Kata, submissions: Path):
 
 def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int, force: bool = False,
                  seed: int | None = None, progress_stream=None, layout: str | None = None,
-                 client=None) -> CohortRun:
+                 client=None, students=()) -> CohortRun:
     """Grade every submission (reusing unchanged journaled results); return the rows.
 
     ``client``: a Dask client (:func:`grader.cohort.cluster.connect`); the pending
     submissions are then graded on its cluster instead of ``jobs`` local processes.
+    ``students``: keys of students graded again even if nothing changed (``--student``).
     Call it within :func:`hold`.
     """
     journal = Journal(journal_path(manifest, kata, submissions))
     seed = seed if seed is not None else (journal.seed if journal.seed is not None else new_seed())
-    journal.start(seed, fresh=force)
-    checks = kata_digest(kata, seed)
-    run = CohortRun(kata, seed, layout or layouts.detect(submissions))
+    journal.start(seed)
+    checks = grade_inputs(manifest, kata, seed)
+    unmatched = set(students)  # crossed off as each is found
+    run = CohortRun(kata, seed, layout or layouts.detect(submissions), journal=journal)
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
     _sweep_stale_runs()
     scratch = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-"))
@@ -101,7 +107,7 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
         pending, order = [], []
         for sub in discover(submissions, kata.files[0], relative, scratch, run.layout):
             order.append((sub.student, _identity(sub)))
-            if not force and journal.lookup(sub.student, sub.digest, checks):
+            if journal.lookup(sub.student, sub.digest, checks, _regrade(sub, force, unmatched)):
                 run.reused += 1
             elif sub.error:
                 journal.append(sub.student, sub.digest, checks, error_result(kata.id, kata.max_score, sub.error, seed))
@@ -109,6 +115,9 @@ def grade_cohort(manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int
                 pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest,
                                 "files": {relative: str(path) for relative, path in sub.files.items()}})
         journal.entries.clear()  # students no longer in the folder
+        if unmatched:
+            raise GradeError(f"--student {sorted(unmatched)[0]}: no such student in {submissions.name}; "
+                             "name one as the gradebook's student column does")
         if pending:
             progress = Progress(len(pending), progress_stream)
 
@@ -156,6 +165,14 @@ def _running(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True  # another user's, or cannot tell: leave it
     return True
+
+
+def _regrade(sub, force: bool, unmatched: set):
+    """Why ``sub`` is graded again whatever changed (``--force``, ``--student``), or None; a student
+    named with ``--student`` (by key or LMS id) is crossed off ``unmatched``."""
+    named = unmatched & ({sub.student, sub.student_id} - {""})
+    unmatched -= named
+    return changes.FORCED if force else changes.CHOSEN if named else None
 
 
 def _identity(sub) -> dict | None:
