@@ -18,6 +18,7 @@ from .cohort.changes import changes
 from .cohort.outputs import FOLDER_FORMATS, check_writable, parse_outputs, write_outputs
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
+from .core.results import error_result
 from .core.runner import ChecksBroken
 from .core.show import points
 from .learner import hints, live, report, workspace
@@ -184,12 +185,21 @@ def check(obj: Context, kata_id, functions, everything, file_path, as_json, verb
     with Grader(obj.manifest) as grader:
         grader.suite(kata)  # a check file that does not load is one line, before any report starts
         if as_json:
-            result = grader.grade(kata, path, seed, only=only)
+            result = _grade_for_json(grader, kata, path, seed, only)
             click.echo(report.to_json(result))
         else:
             result, _ = live.run_check(obj.colour, grader, kata, path, seed, only, everything=everything, verbose=verbose)
     live.record(obj.manifest.root, kata, path, result, only)
     raise SystemExit(0 if result.full_marks else 1)
+
+
+def _grade_for_json(grader, kata, path, seed, only):
+    """The result ``kata check --json`` prints: even a bug of kata's is a JSON object, never a traceback."""
+    try:
+        return grader.grade(kata, path, seed, only=only)
+    except Exception as exc:  # noqa: BLE001 - the one promise of --json is JSON
+        worth = float(sum(c.points for c in kata.checks if only is None or c.target in only))
+        return error_result(kata.id, worth, f"internal grading error: {type(exc).__name__}: {exc}", seed, retry=True)
 
 
 def _functions(kata, names) -> set | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+import forged
 from conftest import TINY, copy_tiny
 
 from grader.cli import main
@@ -424,6 +425,78 @@ def test_forged_frames_fail_their_checks_and_stay_small(ws, tmp_path, body):
     grades = grade(ws, subs, tmp_path, "--out", str(out_json))
     assert score(grades["ada"]) == 4 and score(grades["forger"]) == 0
     assert out_json.stat().st_size < 100_000
+
+
+# --- 7. a reply costs no more than its bytes ------------------------------------------------
+
+MEASURED = ("import json, resource, subprocess, sys\n"
+            "proc = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True)\n"
+            "print(json.dumps([proc.returncode, proc.stdout, proc.stderr, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n")
+
+
+def run_measured(*args) -> tuple:
+    """Run kata in a fresh process: ``(status, stdout, stderr, largest resident size of any of its processes, MiB)``."""
+    command = [sys.executable, "-m", "grader", *map(str, args)]
+    proc = subprocess.run([sys.executable, "-c", MEASURED, json.dumps(command)], capture_output=True, text=True,
+                          timeout=300)
+    status, out, err, kib = json.loads(proc.stdout)
+    return status, out, err, kib / 1024
+
+
+@pytest.mark.parametrize("body", ["aliased arrays", "bad dtype"])
+def test_a_forged_reply_costs_its_own_checks_and_no_more_than_its_bytes(ws, tmp_path, body):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "forger.py").write_text(forged.forger(CORRECT, {"aliased arrays": forged.ALIASED,
+                                                            "bad dtype": forged.BAD_DTYPE}[body]))
+    (subs / "ada.py").write_text(CORRECT)
+    out = tmp_path / "g.json"
+    status, stdout, stderr, peak = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert status == 0, stderr
+    assert "Traceback" not in stderr
+    grades = {row["student"]: row for row in json.loads(out.read_text())}
+    assert grades["ada"]["score"] == 4
+    forger = grades["forger"]
+    assert forger["status"] == "graded" and forger["score"] == 0 and not forger.get("retry")
+    assert {c["outcome"] for c in forger["checks"]} == {"fault"}
+    assert all("does not understand" in c["message"] for c in forger["checks"])
+    assert peak < 400  # MiB, in any of kata's processes (24 copies of 8 MiB would be 192 more than the frame)
+    status, stdout, _, _ = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert "0 graded now" in stdout  # the learner's doing, not kata's: not graded again
+
+
+@pytest.mark.parametrize("also_import", [False, True])
+def test_kata_check_json_prints_json_whatever_the_worker_sends(ws, tmp_path, also_import):
+    path = tmp_path / "forger.py"
+    path.write_text(forged.forger(CORRECT, forged.BAD_DTYPE, also_import=also_import))
+    status, stdout, stderr, _ = run_measured("--root", ws, "check", "0.1", "--file", path, "--json")
+    result = json.loads(stdout)
+    assert status == 1 and "Traceback" not in stderr
+    assert result["status"] == ("error" if also_import else "graded") and not result.get("retry")
+
+
+def test_a_session_that_fails_to_open_ends_its_worker(tiny_grader, tmp_path):
+    from grader.core.session import ImportFailed, LearnerSession
+
+    started = []
+
+    class Watching:
+        def __init__(self, launcher):
+            self.launcher = launcher
+
+        def start(self, *args):
+            started.append(self.launcher.start(*args))
+            return started[-1]
+
+    path = tmp_path / "tiny.py"
+    path.write_text(forged.forger(CORRECT, forged.BAD_DTYPE, also_import=True))
+    session = LearnerSession(Watching(tiny_grader.launcher), str(path), "tiny", time_limit=3, import_time_limit=5)
+    with pytest.raises(ImportFailed, match="does not understand"):
+        session.open()
+    assert len(started) == 1 and started[0].ended is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0].pid, 0)
 
 
 # --- the protections are reported --------------------------------------------------------
