@@ -499,6 +499,36 @@ def test_a_session_that_fails_to_open_ends_its_worker(tiny_grader, tmp_path):
         os.kill(started[0].pid, 0)
 
 
+# --- 8. a notebook is read quietly and in bounded time ---------------------------------------
+
+def notebook_of(sources: list, version: int = 4) -> str:
+    """A notebook of one code cell per source; every cell has the same id."""
+    if version == 3:  # cells in worksheets, 'input' for source, and invalid (no 'language'): nbformat logs that
+        return json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+            {"cell_type": "code", "input": source, "outputs": []} for source in sources]}]})
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "id": "same", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+        for source in sources]})
+
+
+def test_a_notebook_flood_writes_nothing_to_the_terminal_and_costs_only_its_row(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "flood.ipynb").write_text(notebook_of(["x = 1"] * 36_000))  # nbformat warned once per cell
+    (subs / "same_ids.ipynb").write_text(notebook_of(["x = 1"] * 1_999 + [CORRECT]))  # under the cap: graded
+    (subs / "old.ipynb").write_text(notebook_of(["x = 1", CORRECT], version=3))
+    (subs / "ada.py").write_text(CORRECT)
+    out = tmp_path / "g.json"
+    status, stdout, stderr, _ = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert status == 0, stderr
+    assert len(stderr) < 2000 and "Warning" not in stderr and "invalid" not in stderr  # the header and progress only
+    grades = {row["student"]: row for row in json.loads(out.read_text())}
+    assert grades["flood"]["status"] == "error" and "36000 cells" in grades["flood"]["error"]
+    assert grades["same_ids"]["score"] == grades["old"]["score"] == grades["ada"]["score"] == 4
+    status, stdout, stderr, _ = run_measured("--root", ws, "check", "0.1", "--file", subs / "flood.ipynb")
+    assert status == 1 and stderr == "" and "kata reads notebooks of at most 2000" in stdout
+
+
 # --- the protections are reported --------------------------------------------------------
 
 def test_doctor_reports_the_new_protections():
