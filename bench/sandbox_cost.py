@@ -2,13 +2,17 @@
 
     python bench/sandbox_cost.py [--runs 200] [--rounds 5]
 
-Three fork servers run at once, one per configuration (KATA_SANDBOX=off,
-landlock, full), and take turns worker by worker, so every configuration
-meets the same machine load. Each round starts fresh fork servers; the table
-gives the median over the rounds of each round's median and 90th percentile,
-in milliseconds, and the last line what the full sandbox adds to a worker
-(start, import and end) over ``off``: per round, the median of the
-worker-by-worker differences.
+Four fork servers run at once, one per configuration (KATA_SANDBOX=off,
+landlock, full without its memory group per worker, full), and take turns
+worker by worker, so every configuration meets the same machine load. Each
+round starts fresh fork servers; the table gives the median over the rounds
+of each round's median and 90th percentile, in milliseconds, and the last
+lines what the full sandbox adds to a worker (start, import and end) over
+``off``, and what the memory group adds over ``full-mem``: per round, the
+median of the worker-by-worker differences.
+
+Run as an ordinary user, ``full`` is that user's sandbox (a user namespace
+instead of root's namespaces, no control groups) and ``full-mem`` the same.
 """
 
 import argparse
@@ -23,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LEARNER = "import numpy as np\ndef f(x):\n    return float(np.sum(x))\n"
-LAYERS = ("off", "landlock", "full")
+CONFIGS = {"off": {"KATA_SANDBOX": "off"}, "landlock": {"KATA_SANDBOX": "landlock"},
+           "full-mem": {"KATA_SANDBOX": "full", "KATA_SANDBOX_OFF": "memory-group"}, "full": {"KATA_SANDBOX": "full"}}
+LAYERS = tuple(CONFIGS)
 PRELOAD = ("numpy", "scipy.optimize", "scipy.stats")
 
 
@@ -32,11 +38,12 @@ def servers() -> dict:
     from grader.workers.client import launchers as launch
 
     started = {}
-    for layers in LAYERS:
-        os.environ["KATA_SANDBOX"] = layers  # read by the fork server when it starts
+    for layers, environment in CONFIGS.items():
+        os.environ.update(environment)  # read by the fork server when it starts
         started[layers] = launch.ForkServer(PRELOAD)
         started[layers].ensure_started()
-    os.environ.pop("KATA_SANDBOX")
+        for name in environment:
+            os.environ.pop(name)
     return started
 
 
@@ -94,9 +101,10 @@ def main() -> None:
             per_round = [summary([w[column] for w in r[layers]]) for r in rounds]
             cells.append("/".join(f"{statistics.median(p[i] for p in per_round):.2f}" for i in (0, 1)))
         print(f"{layers:<10} {cells[0]:>16} {cells[1]:>14} {cells[2]:>14}")
-    added = [statistics.median(f[0] + f[2] - o[0] - o[2] for f, o in zip(r["full"], r["off"])) for r in rounds]
-    print(f"full sandbox adds {statistics.median(added):.2f} ms per worker (median of {args.rounds} rounds; "
-          f"each: {', '.join(f'{a:.2f}' for a in added)}; target <= 2)")
+    for more, less, what in (("full", "off", "full sandbox"), ("full", "full-mem", "memory group")):
+        added = [statistics.median(f[0] + f[2] - o[0] - o[2] for f, o in zip(r[more], r[less])) for r in rounds]
+        print(f"{what} adds {statistics.median(added):.2f} ms per worker (median of {args.rounds} rounds; "
+              f"each: {', '.join(f'{a:.2f}' for a in added)})")
 
 
 if __name__ == "__main__":

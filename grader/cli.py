@@ -25,7 +25,7 @@ from .learner import hints, live, report, workspace
 from .learner import watch as watch_mod
 from .platforms import gradescope
 from .workers.client.launchers import WorkerStartError, default_mode
-from .workers.inside import sandbox
+from .workers.inside import protections, sandbox
 
 
 class KataError(click.ClickException):
@@ -285,9 +285,13 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, regrade, seed, layou
             client = cluster.connect(scheduler)
         except cluster.ClusterError as exc:
             raise KataError(str(exc)) from None
-        where = f"on the Dask cluster at {scheduler}"
+        lacking = cluster.missing_protections(client)
+        where = (f"on the Dask cluster at {scheduler}; its workers "
+                 + (f"lack: {', '.join(lacking)} (see kata doctor there)" if lacking else "have every protection"))
     else:
-        where = f"with {jobs} job{'s' if jobs != 1 else ''}; {sandbox.summary(sandbox.probe(), default_mode())}"
+        plan = sandbox.probe()
+        lacking = protections.missing(plan, default_mode())
+        where = f"with {jobs} job{'s' if jobs != 1 else ''}; {protections.summary(plan, default_mode())}"
     click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
     try:
         run = cohort.grade_cohort(obj.manifest, kata, folder, jobs=jobs, force=regrade[0], students=regrade[1],
@@ -299,7 +303,7 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, regrade, seed, layou
         if client is not None:
             client.close()
     write_outputs(run, outputs, feedback)
-    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal)):
+    for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal), lacking):
         click.echo(line)
     for output in outputs:
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
@@ -324,9 +328,9 @@ def doctor():
     how = ("fork server: workers are forked from a pre-warmed process" if mode == "fork"
            else "subprocess: each worker is a new Python process")
     click.echo(f"workers: {how} (KATA_WORKER={mode})")
-    for name, active, detail in sandbox.describe(plan, mode):
-        click.echo(f"  [{'on ' if active else 'off'}] {name:<52} {detail}")
-    click.echo(sandbox.summary(plan, mode))
+    for name, active, detail in protections.describe(plan, mode):
+        click.echo(f"  [{'on ' if active else 'off'}] {name:<60} {detail}")
+    click.echo(protections.summary(plan, mode))
     if missing:
         raise KataError(f"missing: {', '.join(missing)}; install with: pip install {' '.join(missing)}")
 

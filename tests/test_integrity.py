@@ -21,28 +21,30 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 import forged
-from conftest import TINY, copy_tiny
+from conftest import TINY, copy_tiny, needs
 
 from grader.cli import main
-from grader.workers.inside import cgroups, sandbox
+from grader.workers.inside import sandbox
 from grader.workers.wire import codec
 
-PLAN = sandbox.probe()
-NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
-LANDLOCK = pytest.mark.skipif(PLAN.landlock_abi < 1, reason="needs Landlock")
-GROUPS = pytest.mark.skipif(not cgroups.possible(), reason="needs root and cgroup cpu/pids controllers")
+NAMESPACES = needs("namespaces")
+LANDLOCK = needs("landlock")
+GROUPS = needs("control-groups")
 CPU_LOAD = pytest.mark.xdist_group("cpu-load")
 """Tests that load every CPU on purpose run in one test process, one after the other, never side by side."""
-SECCOMP = pytest.mark.skipif(not PLAN.seccomp, reason="needs the seccomp filter (Linux x86-64/arm64)")
+SECCOMP = needs("seccomp")
 
 CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
 
-ATTACK = CORRECT.replace("def add(a, b):\n    return a + b", '''def add(a, b):
+ATTACK = CORRECT.replace('    """Return a + b."""\n    return a + b', '''    """Return a + b, unless the attack gained something."""
     try:
         gained = _attack()
-    except Exception:
+    except OSError:  # refused by the system: blocked; any other exception is a broken attack, and fails add
         gained = False
+    if gained not in (True, False):
+        raise RuntimeError(f"the attack returned {gained!r}")
     return -1 if gained else a + b''')
+assert ATTACK != CORRECT  # the attack must be in add (it once matched nothing, and every attack was skipped)
 
 
 def attacker(body: str, prelude: str = "") -> str:

@@ -14,7 +14,7 @@ that is:
   a fixed tolerance in :mod:`grader.checklib` regrades), the Python that runs
   the workers, every installed distribution and its version (a library a
   student imports, installed since, regrades them) and the settings that
-  choose how workers run (``KATA_WORKER``, ``KATA_SANDBOX``).
+  choose how workers run (``KATA_WORKER``, ``KATA_SANDBOX``, ``KATA_SANDBOX_OFF``).
 
 The digests are kept per kind in each journal line, so a regrade can say why
 (:mod:`grader.cohort.changes`).
@@ -64,7 +64,7 @@ def environment_digest() -> str:
     """Changes whenever kata's code, the Python, an installed distribution or a worker setting changes."""
     digest = hashlib.sha256()
     _add(digest, "python", f"{sys.version} {platform.machine()} {sys.platform}".encode())
-    for name in ("KATA_WORKER", "KATA_SANDBOX"):
+    for name in ("KATA_WORKER", "KATA_SANDBOX", "KATA_SANDBOX_OFF"):
         _add(digest, name, settings.setting(name).encode())
     _add(digest, "kata", _package_digest().encode())
     _add(digest, "installed", "\n".join(installed()).encode())

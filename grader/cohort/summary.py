@@ -31,9 +31,10 @@ class _Tally:
         return [(n, self.examples[shape]) for shape, n in self.counts.most_common(count)]
 
 
-def summary_lines(rows, seed: int, graded_now: int, reused: int, changed=()) -> list:
+def summary_lines(rows, seed: int, graded_now: int, reused: int, changed=(), lacking=()) -> list:
     """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts,
-    and whose score changed since the last run (``changed``: :func:`grader.cohort.changes.changes`).
+    whose score changed since the last run (``changed``: :func:`grader.cohort.changes.changes`), and the
+    protections this machine could not give the workers (``lacking``).
 
     One pass over ``rows`` (which may be read from the journal as they come), keeping only tallies.
     """
@@ -90,7 +91,11 @@ def summary_lines(rows, seed: int, graded_now: int, reused: int, changed=()) -> 
                   for student, attempt in superseded]
         if superseded_count > len(superseded):
             lines.append(f"  ... and {superseded_count - len(superseded)} more (every one is in the JSON gradebook)")
-    return lines + _changed_lines(changed)
+    lines += _changed_lines(changed)
+    if lacking:
+        lines += ["", f"graded without these protections (this machine cannot give them; see kata doctor): "
+                      f"{', '.join(lacking)}"]
+    return lines
 
 
 CHANGES_SHOWN = 50

@@ -95,7 +95,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 ctrl.send(json.dumps({"id": request.get("id")}).encode())
             elif request["op"] == "spawn":
                 try:
-                    pid, channel = _alive(spare) or _fork_worker(plan)
+                    pid, channel = _alive(spare, plan) or _fork_worker(plan)
                 except OSError as exc:  # the machine refused a fork: say so, and serve on
                     ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}", "id": request.get("id")}).encode())
                 else:
@@ -117,17 +117,26 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     status = None
                 live.discard(pid)
                 ctrl.send(json.dumps({"status": status, "id": request.get("id")}).encode())
+                cgroups.remove_worker(plan.groups, pid)
             # Housekeeping after the reply: the caller is not kept waiting for it.
             for clone in _reap_ended(clones):
-                cgroups.remove(clone)
-            _reap_ended(forgotten)
+                cgroups.remove(clone, plan.groups)
+            for pid in _reap_ended(forgotten):
+                cgroups.remove_worker(plan.groups, pid)
     finally:
-        for pid in live | forgotten | ({spare[0]} if spare else set()):
+        ended = live | forgotten | ({spare[0]} if spare else set())
+        for pid in ended:
             kill_group(pid)
             kill_forked(pid, None)
+        for pid in ended:  # killed: reaped at once, then their memory groups can go
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            cgroups.remove_worker(plan.groups, pid)
 
 
-def _alive(spare):
+def _alive(spare, plan):
     """``spare`` if that worker forked ahead is still waiting; None (and reaped) if it has died."""
     if spare is None:
         return None
@@ -137,6 +146,7 @@ def _alive(spare):
     except ChildProcessError:
         pass
     os.close(spare[1])
+    cgroups.remove_worker(plan.groups, spare[0])
     return None
 
 
