@@ -4,7 +4,12 @@
 
 Four fork servers run at once, one per configuration (KATA_SANDBOX=off,
 landlock, full without its memory group per worker, full), and take turns
-worker by worker, so every configuration meets the same machine load. Each
+worker by worker, so every configuration meets the same machine load, in an order shuffled worker by worker: a
+worker's start overlaps the teardown of the worker before it (its namespaces,
+its tmpfs), so a fixed order charged one configuration for another's (run as
+an ordinary user, where ``full`` and ``full-mem`` are the same configuration,
+the one that always followed ``full-mem`` measured 1.4 ms slower a worker).
+The order the fork servers start in rotates round by round. Each
 round starts fresh fork servers; the table gives the median over the rounds
 of each round's median and 90th percentile, in milliseconds, and the last
 lines what the full sandbox adds to a worker (start, import and end) over
@@ -17,6 +22,7 @@ instead of root's namespaces, no control groups) and ``full-mem`` the same.
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -33,18 +39,21 @@ LAYERS = tuple(CONFIGS)
 PRELOAD = ("numpy", "scipy.optimize", "scipy.stats")
 
 
-def servers() -> dict:
-    """One started fork server per configuration."""
+def servers(shift: int) -> dict:
+    """One started fork server per configuration, started in an order rotated by ``shift`` (the one started
+    last measured about 1.5 ms slower a worker, whatever its configuration)."""
     from grader.workers.client import launchers as launch
 
     started = {}
-    for layers, environment in CONFIGS.items():
+    names = list(CONFIGS)
+    for layers in names[shift % len(names):] + names[:shift % len(names)]:
+        environment = CONFIGS[layers]
         os.environ.update(environment)  # read by the fork server when it starts
         started[layers] = launch.ForkServer(PRELOAD)
         started[layers].ensure_started()
         for name in environment:
             os.environ.pop(name)
-    return started
+    return {layers: started[layers] for layers in CONFIGS}
 
 
 def one_worker(server, path: str, data) -> tuple:
@@ -62,16 +71,20 @@ def one_worker(server, path: str, data) -> tuple:
     return 1000 * (t1 - t0), 1000 * (t2 - t1), 1000 * (t3 - t2)
 
 
-def round_of(runs: int, path: str) -> dict:
+def round_of(runs: int, path: str, shift: int = 0) -> dict:
     """``{layers: [(start+import, call, end), ...]}`` for one round, workers interleaved."""
     import numpy as np
 
     data = np.arange(100.0)
-    running = servers()
+    running = servers(shift)
     times: dict = {layers: [] for layers in LAYERS}
     try:
+        order = random.Random(shift)
         for number in range(runs + 5):
-            for layers, server in running.items():
+            turn = list(running)
+            order.shuffle(turn)  # a worker's start overlaps its predecessor's teardown: no fixed predecessors
+            for layers in turn:
+                server = running[layers]
                 measured = one_worker(server, path, data)
                 if number >= 5:  # the first few warm caches
                     times[layers].append(measured)
@@ -92,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     path = os.path.join(tempfile.mkdtemp(), "learner.py")
     Path(path).write_text(LEARNER)
-    rounds = [round_of(args.runs, path) for _ in range(args.rounds)]
+    rounds = [round_of(args.runs, path, number) for number in range(args.rounds)]
     print(f"{'layers':<10} {'start+import':>16} {'call':>14} {'end':>14}   "
           f"(median/p90, ms; {args.runs} workers x {args.rounds} rounds)")
     for layers in LAYERS:

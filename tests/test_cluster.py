@@ -17,6 +17,7 @@ import forged
 from conftest import TINY, copy_tiny
 
 from grader.cli import main
+from grader.workers.inside import protections, sandbox
 
 pytest.importorskip("distributed")
 
@@ -103,6 +104,10 @@ def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
     subs = cohort(tmp_path)
     remote = grade(ws, subs, tmp_path / "remote.json", "--scheduler", cluster.address)
     assert "on the Dask cluster at" in remote.output
+    # each Dask worker probes its own machine: the header says what any of them lacks (here, as root: nothing)
+    lacking = sorted(protections.missing(sandbox.probe(), "fork"))
+    assert ("its workers have every protection" if not lacking else f"its workers lack: {', '.join(lacking)}") \
+        in remote.output
     grade(ws, subs, tmp_path / "local.json", "--force")
     assert masked_json(tmp_path / "remote.json") == masked_json(tmp_path / "local.json")
     rows = {r["student"]: r["score"] for r in json.loads((tmp_path / "local.json").read_text())}
