@@ -32,9 +32,16 @@ def frame(text: bytes, raw: bytes = b"") -> bytes:
     return struct.pack(">I", len(text)) + text + raw
 
 
-ALIASED = ("channel.send_bytes(__import__('struct').pack('>I', len(_t := ('{\"ok\": [' + ','.join("
-           "['{\"a\": [\"<f8\", [1048576], 0]}'] * 24) + '], \"out\": \"\"}').encode())) + _t + bytes(8 << 20))")
-"""A reply of 24 arrays that all take the same 8 MiB: 192 MiB decoded before arrays had to be in order."""
+def aliased(raw_bytes: int) -> str:
+    """A reply of 24 arrays that all take the same ``raw_bytes``: 24 times that decoded before arrays had
+    to be in order."""
+    return ("channel.send_bytes(__import__('struct').pack('>I', len(_t := ('{\"ok\": [' + ','.join("
+            f"['{{\"a\": [\"|u1\", [{raw_bytes}], 0]}}'] * 24) + '], \"out\": \"\"}}').encode())) + _t "
+            f"+ bytes({raw_bytes}))")
+
+
+ALIASED = aliased(8 << 20)
+"""24 arrays on the same 8 MiB: 192 MiB decoded from an 8 MiB frame, before the fix."""
 BAD_DTYPE = ("channel.send_bytes(__import__('struct').pack('>I', len(_t := b'{\"ok\": {\"a\": [\"(,\", [1], 0]}, "
              "\"out\": \"\"}')) + _t + bytes(8))")
 """A reply whose array names a dtype numpy's parser chokes on (SyntaxError)."""

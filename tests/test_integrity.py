@@ -501,6 +501,19 @@ def test_a_session_that_fails_to_open_ends_its_worker(tiny_grader, tmp_path):
         os.kill(started[0].pid, 0)
 
 
+@pytest.mark.parametrize("kata_id", ["10.1", "10.2", "10.3"])
+@pytest.mark.parametrize("body", ["aliased arrays", "bad dtype"])
+def test_on_every_kata_a_forged_reply_fails_only_as_the_learners_fault(grader, manifest, tmp_path, kata_id, body):
+    """The real checks and their misconceptions meet the replies: every check a fault, none kata's own."""
+    kata = manifest.get(kata_id)
+    path = tmp_path / kata.files[0]
+    path.write_text(forged.forger(kata.solution_path.read_text(), {"aliased arrays": forged.aliased(4096),
+                                                                   "bad dtype": forged.BAD_DTYPE}[body]))
+    result = grader.grade(kata, path, 5)
+    assert result.status == "graded" and result.score == 0 and not result.kata_fault
+    assert {c.outcome for c in result.checks} == {"fault"}
+
+
 # --- 8. a notebook is read quietly and in bounded time ---------------------------------------
 
 def notebook_of(sources: list, version: int = 4) -> str:

@@ -49,3 +49,12 @@ def test_a_layer_turned_off_is_shown_off(monkeypatch):
     output = CliRunner().invoke(main, ["doctor"]).output
     assert "[off] no Unix, netlink or raw sockets at all" in output
     assert "[off] file access limited to Python and the submission" in output
+
+
+def test_spawned_workers_are_said_to_have_the_process_boundary_and_rlimits_only(monkeypatch):
+    monkeypatch.setenv("KATA_WORKER", "spawn")
+    output = CliRunner().invoke(main, ["doctor"]).output
+    on = {line[8:].split("  ")[0].strip() for line in output.splitlines() if line.startswith("  [on ]")}
+    assert on == {"separate worker process, plain-data results", "started isolated: no current folder or PYTHONPATH",
+                  "sees its own submission's files only", "time limit per call",
+                  *(["resource limits per process (memory, file size, open files)"] if os.name == "posix" else [])}

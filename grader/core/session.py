@@ -189,11 +189,12 @@ class LearnerSession:
             self._drop(worker)
             raise WorkerFault(f"timed out after {timeout:g} s") from None
         except ChannelClosed as closed:
-            how = worker.close(grace=1.0)
+            unreadable = str(closed).startswith(UNREADABLE)
+            how = worker.close(grace=0.0 if unreadable else 1.0)  # a worker that sent garbage is not ending
             self._drop(worker)
             if timer is not None and timer.fired:
                 raise WorkerFault(f"timed out after {timeout:g} s") from None
-            if str(closed).startswith(UNREADABLE):
+            if unreadable:
                 raise WorkerFault("the worker sent an answer kata does not understand") from None
             raise WorkerFault(f"your code ended the process ({how})") from None
         except BaseException:
