@@ -32,7 +32,7 @@ import sys
 from ..wire.channel import Channel, ChannelClosed
 from . import cgroups, sandbox, worker
 from . import limits as limits_mod
-from .ending import kill_forked, kill_group
+from .ending import kill_group
 from .worker import minimal_environment
 
 
@@ -127,13 +127,21 @@ def _zygote_loop(ctrl: socket.socket) -> None:
         ended = live | forgotten | ({spare[0]} if spare else set())
         for pid in ended:
             kill_group(pid)
-            kill_forked(pid, None)
+            _kill_child(pid)  # by pid too: a spare just forked may not have made its own group yet
         for pid in ended:  # killed: reaped at once, then their memory groups can go
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
             cgroups.remove_worker(plan.groups, pid)
+
+
+def _kill_child(pid: int) -> None:
+    """SIGKILL a child of this process (not reaped yet, so its pid cannot have been reused)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _alive(spare, plan):
