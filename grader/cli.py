@@ -15,10 +15,18 @@ from .authoring import new as authoring
 from .authoring import verify as verify_mod
 from .cohort import archive, cluster, layouts, summary
 from .cohort import run as cohort
+from .cohort.changes import changes
 from .cohort.handback import Handback
-from .cohort.outputs import FOLDER_FORMATS, check_layout, check_writable, parse_outputs, write_outputs
+from .cohort.outputs import (
+    FOLDER_FORMATS,
+    check_layout,
+    check_writable,
+    parse_outputs,
+    write_outputs,
+)
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
+from .core.results import error_result
 from .core.runner import ChecksBroken
 from .core.show import points
 from .learner import hints, live, report, workspace
@@ -26,7 +34,7 @@ from .learner import watch as watch_mod
 from .platforms import gradescope, lms
 from .platforms.roster import MISSING, RosterError
 from .workers.client.launchers import WorkerStartError, default_mode
-from .workers.inside import sandbox
+from .workers.inside import protections, sandbox
 
 
 class KataError(click.ClickException):
@@ -186,12 +194,21 @@ def check(obj: Context, kata_id, functions, everything, file_path, as_json, verb
     with Grader(obj.manifest) as grader:
         grader.suite(kata)  # a check file that does not load is one line, before any report starts
         if as_json:
-            result = grader.grade(kata, path, seed, only=only)
+            result = _grade_for_json(grader, kata, path, seed, only)
             click.echo(report.to_json(result))
         else:
             result, _ = live.run_check(obj.colour, grader, kata, path, seed, only, everything=everything, verbose=verbose)
     live.record(obj.manifest.root, kata, path, result, only)
     raise SystemExit(0 if result.full_marks else 1)
+
+
+def _grade_for_json(grader, kata, path, seed, only):
+    """The result ``kata check --json`` prints: even a bug of kata's is a JSON object, never a traceback."""
+    try:
+        return grader.grade(kata, path, seed, only=only)
+    except Exception as exc:  # noqa: BLE001 - the one promise of --json is JSON
+        worth = float(sum(c.points for c in kata.checks if only is None or c.target in only))
+        return error_result(kata.id, worth, f"internal grading error: {type(exc).__name__}: {exc}", seed, retry=True)
 
 
 def _functions(kata, names) -> set | None:
@@ -237,6 +254,9 @@ def verify_command(obj: Context, kata_id):
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Write one feedback file per student into this folder.")
 @click.option("--force", is_flag=True, help="Grade every submission again, even unchanged ones.")
+@click.option("--student", "students", multiple=True, metavar="ID",
+              help="Grade this student again, even if unchanged (as the gradebook's student column names them). "
+                   "Repeatable.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for the checks' data (default: the previous run's, else a new one).")
 @click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
@@ -252,7 +272,7 @@ def verify_command(obj: Context, kata_id):
 @click.option("--feedback-zip", "feedback_zip", type=click.Path(dir_okay=False), default=None,
               help="A zip of feedback files named as your LMS's bulk feedback upload reads them (Canvas, Moodle).")
 @click.pass_obj
-def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout,
+def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, students, seed, layout,
           scheduler, roster, column, missing, feedback_zip):
     """Grade a folder (or the download zip) of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
@@ -276,25 +296,32 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
                             "choose another place")
     try:
         check_writable(outputs, feedback, back.feedback_zip)
-        _grade_into(obj, kata, folder, outputs, feedback, back, jobs, force, seed, layout, scheduler)
+        _grade_into(obj, kata, folder, outputs, feedback, back, jobs, (force, students), seed, layout, scheduler)
     except (cohort.GradeError, cluster.ClusterError, archive.DownloadError) as exc:
         raise KataError(str(exc)) from None
 
 
-def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, force, seed, layout, scheduler) -> None:
+def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, regrade, seed, layout, scheduler) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
     if scheduler:
         where = f"on the Dask cluster at {scheduler}"
     else:
-        where = f"with {jobs} job{'s' if jobs != 1 else ''}; {sandbox.summary(sandbox.probe(), default_mode())}"
+        plan = sandbox.probe()
+        lacking = protections.missing(plan, default_mode())
+        where = f"with {jobs} job{'s' if jobs != 1 else ''}; {protections.summary(plan, default_mode())}"
     try:
-        with cohort.GradingRun(obj.manifest, kata, folder, jobs=jobs, force=force, seed=seed, layout=layout,
-                               scheduler=scheduler) as grading:  # one run at a time per journal, gradebooks included
+        with cohort.GradingRun(obj.manifest, kata, folder, jobs=jobs, force=regrade[0], students=regrade[1],
+                               seed=seed, layout=layout, scheduler=scheduler) as grading:  # one run per journal
             check_layout(back, grading.layout)
+            if grading.client is not None:
+                lacking = cluster.missing_protections(grading.client)
+                where += "; its workers " + (f"lack: {', '.join(lacking)} (see kata doctor there)" if lacking
+                                             else "have every protection")
             click.echo(f"grading kata {kata.id} in {folder} ({grading.layout} layout) {where}", err=True)
             run = grading.grade()
             notes = write_outputs(run, outputs, feedback, back)
-            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused) + notes:
+            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal),
+                                              lacking) + notes:
                 click.echo(line)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
@@ -322,9 +349,9 @@ def doctor():
     how = ("fork server: workers are forked from a pre-warmed process" if mode == "fork"
            else "subprocess: each worker is a new Python process")
     click.echo(f"workers: {how} (KATA_WORKER={mode})")
-    for name, active, detail in sandbox.describe(plan, mode):
-        click.echo(f"  [{'on ' if active else 'off'}] {name:<52} {detail}")
-    click.echo(sandbox.summary(plan, mode))
+    for name, active, detail in protections.describe(plan, mode):
+        click.echo(f"  [{'on ' if active else 'off'}] {name:<60} {detail}")
+    click.echo(protections.summary(plan, mode))
     if missing:
         raise KataError(f"missing: {', '.join(missing)}; install with: pip install {' '.join(missing)}")
 

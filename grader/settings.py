@@ -16,11 +16,16 @@ import sys
 DEFAULT_PRELOAD = ("numpy", "scipy.optimize", "scipy.stats", "scipy.special")
 """What a fork server imports when kata.yaml names no ``preload``."""
 
+SANDBOX_LAYERS = ("namespaces", "user-namespace", "control-groups", "memory-group", "seccomp", "landlock", "rlimits")
+"""The layers ``KATA_SANDBOX_OFF`` may name (see :mod:`grader.workers.inside.sandbox`)."""
+
 SETTINGS = {
     "KATA_WORKER": (("fork", "spawn"), "fork" if sys.platform.startswith("linux") else "spawn",
                     "how workers start: forked from a pre-warmed fork server, or each a new interpreter"),
     "KATA_SANDBOX": (("full", "landlock", "off"), "full",
                      "which protections workers get (see kata doctor)"),
+    "KATA_SANDBOX_OFF": (None, "", "for tests and measurements: layers of the sandbox turned off, comma-separated "
+                                   f"({', '.join(SANDBOX_LAYERS)})"),
     "KATA_ROOT": (None, "", "the folder holding kata.yaml (default: search upwards from here)"),
     "NO_COLOR": (None, "", "any value: no colour in kata's output"),
     "KATA_SCHEDULER": (None, "", "a Dask scheduler for kata grade, e.g. tcp://HOST:8786 (see --scheduler)"),
@@ -55,6 +60,18 @@ def check_settings() -> None:
     """Raise :class:`SettingError` for the first of kata's variables with an unknown value."""
     for name in SETTINGS:
         setting(name)
+    layers_off()
+
+
+
+def layers_off() -> frozenset:
+    """The sandbox layers ``KATA_SANDBOX_OFF`` turns off; an unknown name is an error, never ignored."""
+    names = {name.strip().lower() for name in setting("KATA_SANDBOX_OFF").split(",") if name.strip()}
+    unknown = sorted(names - set(SANDBOX_LAYERS))
+    if unknown:
+        raise SettingError(f"KATA_SANDBOX_OFF names '{unknown[0]}', which is not a layer of kata's sandbox; "
+                           f"the layers: {', '.join(SANDBOX_LAYERS)}")
+    return frozenset(names)
 
 
 FALLBACK_REQUIREMENTS = ("click>=8.0", "pyyaml>=5.4", "numpy>=1.22", "scipy>=1.8", "pytest>=7.0",
@@ -87,7 +104,7 @@ def single_thread_environment() -> dict:
 def worker_environment() -> dict:
     """A minimal environment for learner code: no secrets of the trusted side."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP",
-            "VIRTUAL_ENV", "KATA_SANDBOX")
+            "VIRTUAL_ENV", "KATA_SANDBOX", "KATA_SANDBOX_OFF")
     env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("OPENBLAS_")}
     env.update(single_thread_environment())
     return env

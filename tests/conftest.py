@@ -1,6 +1,8 @@
 """Shared fixtures: the repository's own workspace, copies of it, and a grader."""
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import psutil
@@ -123,3 +125,106 @@ def tiny_manifest(tmp_path_factory):
 def tiny_grader(tiny_manifest):
     with grading.Grader(tiny_manifest) as active:
         yield active
+
+
+# --- the protections this machine gives, and CI's demand that it give them all ----------------
+
+CI = os.environ.get("CI", "").strip().lower() == "true"
+"""Under CI a test needing a protection the sandbox plan lacks fails instead of skipping."""
+
+
+def _plan():
+    from grader.workers.inside import sandbox
+
+    return sandbox.probe()
+
+
+PLAN = _plan()
+LAYERS = {
+    "namespaces": PLAN.namespaces,
+    "user-namespace": PLAN.user_namespace,
+    "private-files": PLAN.private_files,
+    "landlock": PLAN.landlock_abi >= 1,
+    "landlock-6": PLAN.landlock_abi >= 6,
+    "seccomp": PLAN.seccomp,
+    "control-groups": bool(PLAN.groups),
+    "memory-group": PLAN.memory,
+    "rlimits": PLAN.rlimits and os.name == "posix",
+    "process-cap": PLAN.rlimits and PLAN.private_files,
+    "no-network": PLAN.namespaces or PLAN.seccomp,
+    "unprivileged-worker": PLAN.namespaces or (hasattr(os, "geteuid") and os.geteuid() != 0),
+}
+"""What each name a test may need stands for, in this machine's sandbox plan."""
+
+
+def _landlock_abi() -> int:
+    """The kernel's Landlock ABI, asked directly (not through kata)."""
+    import ctypes
+
+    try:
+        return max(ctypes.CDLL(None, use_errno=True).syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)), 0)
+    except (OSError, AttributeError):
+        return 0
+
+
+def _user_namespaces() -> bool:
+    """Whether an ordinary user (this one, or as root uid 4242) may make a user namespace and mount a tmpfs in
+    it: the kernel's answer (a sysctl, an LSM), asked with util-linux, not with kata."""
+    import subprocess
+
+    drop = ["setpriv", "--reuid=4242", "--regid=4242", "--clear-groups"] if os.geteuid() == 0 else []
+    try:
+        return subprocess.run([*drop, "unshare", "--user", "--map-root-user", "--mount", "mount", "-t", "tmpfs",
+                               "none", "/tmp"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+ORDINARY_USER_NAMESPACES = sys.platform.startswith("linux") and _user_namespaces()
+"""Whether an ordinary user gets a user namespace here (tests/test_ordinary_user.py runs kata as one)."""
+LAYERS["ordinary-user-namespace"] = ORDINARY_USER_NAMESPACES
+
+
+def _expected() -> dict:
+    """What this machine can give, found without kata's probe: root, the kernel, the mounted hierarchies."""
+    import platform
+
+    linux = sys.platform.startswith("linux")
+    root = linux and os.geteuid() == 0
+    own = linux and not root and ORDINARY_USER_NAMESPACES
+    cgroup = "/sys/fs/cgroup"
+    v1 = all(os.path.exists(f"{cgroup}/{c}/cgroup.procs") for c in ("cpu", "pids"))
+    v2 = os.path.exists(f"{cgroup}/cgroup.subtree_control") and {"cpu", "pids"} <= set(
+        open(f"{cgroup}/cgroup.subtree_control").read().split())
+    abi = _landlock_abi() if linux else 0
+    filtered = linux and platform.machine() in ("x86_64", "aarch64")
+    return {"namespaces": root, "user-namespace": own, "private-files": root or own, "landlock": abi >= 1,
+            "landlock-6": abi >= 6, "seccomp": filtered, "control-groups": root and (v1 or v2),
+            "memory-group": root and os.path.exists(f"{cgroup}/memory/memory.limit_in_bytes"),
+            "rlimits": os.name == "posix", "process-cap": root or own, "no-network": root or filtered,
+            "ordinary-user-namespace": ORDINARY_USER_NAMESPACES, "unprivileged-worker": linux}
+
+
+EXPECTED = _expected() if CI else {}
+"""Under CI: each protection this machine can give, which the plan must then have."""
+
+
+def needs(*layers: str):
+    """Mark a test that needs these protections: skipped where the plan lacks one, a failure under CI."""
+    unknown = set(layers) - set(LAYERS)
+    assert not unknown, f"unknown protections {unknown}"
+    return pytest.mark.protection(*layers)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "protection(*layers): the sandbox protections a test needs (see needs())")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("protection"):
+        lacking = [layer for layer in mark.args if not LAYERS[layer]]
+        if CI and any(EXPECTED.get(layer) for layer in lacking):
+            pytest.fail(f"this machine's sandbox plan lacks {', '.join(lacking)}; under CI every protection the "
+                        "machine can give must be there (see tests/test_protections.py and kata doctor)")
+        if lacking:
+            pytest.skip(f"needs {', '.join(lacking)} (kata doctor says what this machine gives)")

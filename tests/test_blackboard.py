@@ -6,7 +6,13 @@ import io
 
 import pytest
 from conftest import TINY, copy_tiny
-from platform_rules import blackboard_receipt, blackboard_upload, blackboard_work_offline, json_rows, kata_grade
+from platform_rules import (
+    blackboard_receipt,
+    blackboard_upload,
+    blackboard_work_offline,
+    json_rows,
+    kata_grade,
+)
 
 from grader.cohort import layouts
 

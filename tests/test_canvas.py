@@ -7,8 +7,14 @@ import zipfile
 
 import pytest
 from conftest import TINY, copy_tiny
-from platform_rules import (CANVAS_TOTALS, canvas_download_name, canvas_import, canvas_reupload, json_rows,
-                            kata_grade)
+from platform_rules import (
+    CANVAS_TOTALS,
+    canvas_download_name,
+    canvas_import,
+    canvas_reupload,
+    json_rows,
+    kata_grade,
+)
 
 CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
 WRONG = CORRECT.replace("return a + b", "return a - b")

@@ -11,11 +11,13 @@ import subprocess
 import sys
 import time
 
+import forged
 import pytest
 from click.testing import CliRunner
 from conftest import TINY, copy_tiny
 
 from grader.cli import main
+from grader.workers.inside import protections, sandbox
 
 pytest.importorskip("distributed")
 
@@ -102,6 +104,10 @@ def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
     subs = cohort(tmp_path)
     remote = grade(ws, subs, tmp_path / "remote.json", "--scheduler", cluster.address)
     assert "on the Dask cluster at" in remote.output
+    # each Dask worker probes its own machine: the header says what any of them lacks (here, as root: nothing)
+    lacking = sorted(protections.missing(sandbox.probe(), "fork"))
+    assert ("its workers have every protection" if not lacking else f"its workers lack: {', '.join(lacking)}") \
+        in remote.output
     grade(ws, subs, tmp_path / "local.json", "--force")
     assert masked_json(tmp_path / "remote.json") == masked_json(tmp_path / "local.json")
     rows = {r["student"]: r["score"] for r in json.loads((tmp_path / "local.json").read_text())}
@@ -148,6 +154,21 @@ def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_
     assert results["ada"].status == "graded" and results["ada"].score == results["ada"].max_score
     assert results["bob"].status == "error" and "unsafe relative path" in results["bob"].error
     assert results["bob"].kata_fault  # graded again by the next run
+
+
+def test_a_reply_bomb_costs_only_its_own_row_not_its_batchs(cluster, tmp_path):
+    """Eight students make one batch; one of them answers every call with aliased arrays."""
+    ws = copy_tiny(tmp_path / "ws")
+    subs = tmp_path / "subs"
+    for i in range(8):
+        (subs / f"s{i}").mkdir(parents=True)
+        (subs / f"s{i}" / "tiny.py").write_text(forged.forger(SOLUTION, forged.ALIASED) if i == 3 else SOLUTION)
+    grade(ws, subs, tmp_path / "g.json", "--scheduler", cluster.address)
+    rows = {r["student"]: r for r in json.loads((tmp_path / "g.json").read_text())}
+    assert {s: r["score"] for s, r in rows.items() if s != "s3"} == {f"s{i}": 4.0 for i in range(8) if i != 3}
+    assert rows["s3"]["status"] == "graded" and rows["s3"]["score"] == 0 and not rows["s3"].get("retry")
+    assert all(c["outcome"] == "fault" for c in rows["s3"]["checks"])
+    assert all(worker.poll() is None for worker in cluster.workers)  # no Dask worker died for it
 
 
 def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):

@@ -6,7 +6,12 @@ import zipfile
 
 import pytest
 from conftest import TINY, copy_tiny
-from platform_rules import canvas_download_name, json_rows, kata_grade, moodle_download_prefix
+from platform_rules import (
+    canvas_download_name,
+    json_rows,
+    kata_grade,
+    moodle_download_prefix,
+)
 
 from grader.core import names, staging
 

@@ -2,9 +2,13 @@
 
 The attack runs inside ``binomial_mle`` (every other function is correct). An
 attack that succeeds makes ``binomial_mle`` return a wrong value; one that is
-blocked lets it return the right one. Each case asserts the score and that the
-side effect did not happen: the file is unchanged, the port saw nothing, no
-process survives, the grader is alive.
+blocked (it returned False, or the system refused it: an ``OSError`` or a
+``MemoryError``) lets it return the right one; one that crashed for any other
+reason (a typo, a missing module) makes it raise, so that a broken attack can
+never pass for a blocked one. Each case asserts the score and that the side
+effect did not happen: the file is unchanged, the port saw nothing, no
+process survives, the grader is alive. tests/test_defences_off.py runs the
+same attacks with their defence turned off, and sees them succeed.
 """
 
 import os
@@ -14,13 +18,10 @@ import time
 import uuid
 
 import pytest
-from conftest import SUBMISSIONS, processes_with
+from conftest import SUBMISSIONS, needs, processes_with
 
-from grader.workers.inside import sandbox
-
-PLAN = sandbox.probe()
-NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
-LANDLOCK = pytest.mark.skipif(PLAN.landlock_abi < 6, reason="needs Landlock ABI 6")
+NAMESPACES = needs("namespaces")
+LANDLOCK = needs("landlock-6")
 
 TEMPLATE = '''
 from correct_loops_math import *  # noqa: F401,F403 - everything else is right
@@ -33,10 +34,14 @@ def _attack():
 def binomial_mle(heads, n):
     try:
         succeeded = _attack()
-    except Exception:
+    except (OSError, MemoryError):  # refused by the system: blocked
         succeeded = False
-    if succeeded:
+    except Exception as crash:  # anything else is a broken attack, never a blocked one
+        raise RuntimeError(f"the attack crashed: {{type(crash).__name__}}: {{crash}}") from None
+    if succeeded is True:
         return -1.0
+    if succeeded is not False:
+        raise RuntimeError(f"the attack returned {{succeeded!r}}, neither True nor False")
     if n < 1 or heads < 0 or heads > n:
         raise ValueError("bad counts")
     return heads / n
@@ -128,20 +133,24 @@ def test_cannot_write_outside_its_scratch(fast_grader, kata, tmp_path, where):
     assert not os.path.exists(marker)
 
 
-@NAMESPACES
+@needs("private-files")
 def test_scratch_is_private_and_capped(fast_grader, kata, tmp_path):
-    path = hostile(tmp_path, """
-        with open("big", "wb") as f:
-            for _ in range(100):
-                f.write(b"0" * 1024 * 1024)
-        return True
-    """)
+    path = hostile(tmp_path, SCRATCH_FILL)
     assert grade(fast_grader, kata, path).score == 32
+
+
+SCRATCH_FILL = """
+    for number in range(12):  # 120 MB in files of 10 MB: each under the file size limit, the lot over the scratch's
+        with open("fill" + str(number), "wb") as f:
+            for _ in range(10):
+                f.write(b"0" * 1024 * 1024)
+    return True
+"""
 
 
 # --- network --------------------------------------------------------------------
 
-@NAMESPACES
+@needs("no-network")
 def test_cannot_connect_to_loopback_tcp(fast_grader, kata, tmp_path):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -156,7 +165,7 @@ def test_cannot_connect_to_loopback_tcp(fast_grader, kata, tmp_path):
     listener.close()
 
 
-@NAMESPACES
+@needs("no-network")
 def test_cannot_send_udp_to_loopback(fast_grader, kata, tmp_path):
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.bind(("127.0.0.1", 0))
@@ -227,17 +236,77 @@ def test_fork_bomb_is_contained(fast_grader, kata, tmp_path):
 
 # --- resources ----------------------------------------------------------------------
 
+OPEN_FILES = ("import resource; hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; "
+              "resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard)); "
+              "fds = [os.open('/dev/null', os.O_RDONLY) for _ in range(300)]; return True")
+"""300 files: more than the worker's 256 (a limit learner code cannot raise), fewer than any machine's own
+(``ulimit -n`` is 1024 or more): the attack succeeds exactly when the limit is not applied."""
+
+ADDRESS_SPACE = "import mmap; held = mmap.mmap(-1, 8 * 1024 ** 3); return True"
+"""8 GiB of address space, never touched: the address-space limit refuses it at once."""
+
+MEMORY_THROUGH_CHILDREN = """
+    import select
+    read, write = os.pipe()
+    children = []
+    for _ in range(4):  # 4 x 400 MB at once: over the worker's 1 GiB, each child under its own address-space cap
+        pid = os.fork()
+        if pid == 0:
+            try:
+                block = bytearray(400 * 1024 * 1024)
+                block[::4096] = b"1" * (len(block) // 4096)  # touched: resident, not just reserved
+                os.write(write, b"k")
+                time.sleep(30)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    held, deadline = 0, time.monotonic() + 2.0
+    while held < 4 and time.monotonic() < deadline:
+        if select.select([read], [], [], 0.1)[0]:
+            held += len(os.read(read, 4))
+    alive = [os.waitpid(pid, os.WNOHANG) == (0, 0) for pid in children]  # none killed for memory meanwhile
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+    return held == 4 and all(alive)
+"""
+
+FORKS = """
+    for _ in range(100):  # more processes than a worker's 64
+        if os.fork() == 0:
+            time.sleep(2)
+            os._exit(0)
+    return True
+"""
+
+
+@needs("process-cap")
+def test_a_worker_starts_at_most_its_own_64_processes(fast_grader, kata, tmp_path):
+    assert grade(fast_grader, kata, hostile(tmp_path, FORKS)).score == 32
+
+
 @pytest.mark.parametrize("attack, expected_loss", [
     ("b = bytearray(8 * 1024 ** 3); return True", set()),             # memory flood: MemoryError
+    (ADDRESS_SPACE, set()),                                            # address space: refused at once
     ("print('x' * 50_000_000); return False", set()),                  # output flood: captured, capped
-    ("fds = [open('/dev/null') for _ in range(100_000)]; return True", set()),  # open files capped
+    (OPEN_FILES, set()),                                                # open files capped (at 256)
     ("time.sleep(1000)", {"binomial_mle"}),                            # sleeps forever
-    ("os.setuid(0); return True", set()),                              # no way back to root
 ])
 def test_resource_attacks(fast_grader, kata, tmp_path, attack, expected_loss):
     result = grade(fast_grader, kata, hostile(tmp_path, attack))
     assert lost(result) == expected_loss
     assert all(len(c.output) < 5000 for c in result.checks)
+
+
+@needs("unprivileged-worker")
+def test_there_is_no_way_back_to_root(fast_grader, kata, tmp_path):
+    assert grade(fast_grader, kata, hostile(tmp_path, "os.setuid(0); return True")).score == 32
+
+
+@needs("memory-group")
+def test_memory_through_children_is_capped_for_the_worker_as_a_whole(grader, manifest, tmp_path):
+    # The kata's own 3 s limit: four children of 400 MB take a second to fill.
+    result = grade(grader, manifest.get("10.2"), hostile(tmp_path, MEMORY_THROUGH_CHILDREN))
+    assert result.score == 32
 
 
 def test_cpu_burning_thread_is_stopped_with_the_worker(grader, manifest, tmp_path):

@@ -18,30 +18,33 @@ import uuid
 import zipfile
 from pathlib import Path
 
+import forged
 import pytest
 from click.testing import CliRunner
-from conftest import TINY, copy_tiny
+from conftest import TINY, copy_tiny, needs
 
 from grader.cli import main
-from grader.workers.inside import cgroups, sandbox
+from grader.workers.inside import sandbox
 from grader.workers.wire import codec
 
-PLAN = sandbox.probe()
-NAMESPACES = pytest.mark.skipif(not PLAN.namespaces, reason="needs root and namespaces (the Linux sandbox)")
-LANDLOCK = pytest.mark.skipif(PLAN.landlock_abi < 1, reason="needs Landlock")
-GROUPS = pytest.mark.skipif(not cgroups.possible(), reason="needs root and cgroup cpu/pids controllers")
+NAMESPACES = needs("namespaces")
+LANDLOCK = needs("landlock")
+GROUPS = needs("control-groups")
 CPU_LOAD = pytest.mark.xdist_group("cpu-load")
 """Tests that load every CPU on purpose run in one test process, one after the other, never side by side."""
-SECCOMP = pytest.mark.skipif(not PLAN.seccomp, reason="needs the seccomp filter (Linux x86-64/arm64)")
+SECCOMP = needs("seccomp")
 
 CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
 
-ATTACK = CORRECT.replace("def add(a, b):\n    return a + b", '''def add(a, b):
+ATTACK = CORRECT.replace('    """Return a + b."""\n    return a + b', '''    """Return a + b, unless the attack gained something."""
     try:
         gained = _attack()
-    except Exception:
+    except OSError:  # refused by the system: blocked; any other exception is a broken attack, and fails add
         gained = False
+    if gained not in (True, False):
+        raise RuntimeError(f"the attack returned {gained!r}")
     return -1 if gained else a + b''')
+assert ATTACK != CORRECT  # the attack must be in add (it once matched nothing, and every attack was skipped)
 
 
 def attacker(body: str, prelude: str = "") -> str:
@@ -427,6 +430,121 @@ def test_forged_frames_fail_their_checks_and_stay_small(ws, tmp_path, body):
     grades = grade(ws, subs, tmp_path, "--out", str(out_json))
     assert score(grades["ada"]) == 4 and score(grades["forger"]) == 0
     assert out_json.stat().st_size < 100_000
+
+
+# --- 7. a reply costs no more than its bytes ------------------------------------------------
+
+MEASURED = ("import json, resource, subprocess, sys\n"
+            "proc = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True)\n"
+            "print(json.dumps([proc.returncode, proc.stdout, proc.stderr, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n")
+
+
+def run_measured(*args) -> tuple:
+    """Run kata in a fresh process: ``(status, stdout, stderr, largest resident size of any of its processes, MiB)``."""
+    command = [sys.executable, "-m", "grader", *map(str, args)]
+    proc = subprocess.run([sys.executable, "-c", MEASURED, json.dumps(command)], capture_output=True, text=True,
+                          timeout=300)
+    status, out, err, kib = json.loads(proc.stdout)
+    return status, out, err, kib / 1024
+
+
+@pytest.mark.parametrize("body", ["aliased arrays", "bad dtype"])
+def test_a_forged_reply_costs_its_own_checks_and_no_more_than_its_bytes(ws, tmp_path, body):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "forger.py").write_text(forged.forger(CORRECT, {"aliased arrays": forged.ALIASED,
+                                                            "bad dtype": forged.BAD_DTYPE}[body]))
+    (subs / "ada.py").write_text(CORRECT)
+    out = tmp_path / "g.json"
+    status, stdout, stderr, peak = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert status == 0, stderr
+    assert "Traceback" not in stderr
+    grades = {row["student"]: row for row in json.loads(out.read_text())}
+    assert grades["ada"]["score"] == 4
+    forger = grades["forger"]
+    assert forger["status"] == "graded" and forger["score"] == 0 and not forger.get("retry")
+    assert {c["outcome"] for c in forger["checks"]} == {"fault"}
+    assert all("does not understand" in c["message"] for c in forger["checks"])
+    assert peak < 400  # MiB, in any of kata's processes (24 copies of 8 MiB would be 192 more than the frame)
+    status, stdout, _, _ = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert "0 graded now" in stdout  # the learner's doing, not kata's: not graded again
+
+
+@pytest.mark.parametrize("also_import", [False, True])
+def test_kata_check_json_prints_json_whatever_the_worker_sends(ws, tmp_path, also_import):
+    path = tmp_path / "forger.py"
+    path.write_text(forged.forger(CORRECT, forged.BAD_DTYPE, also_import=also_import))
+    status, stdout, stderr, _ = run_measured("--root", ws, "check", "0.1", "--file", path, "--json")
+    result = json.loads(stdout)
+    assert status == 1 and "Traceback" not in stderr
+    assert result["status"] == ("error" if also_import else "graded") and not result.get("retry")
+
+
+def test_a_session_that_fails_to_open_ends_its_worker(tiny_grader, tmp_path):
+    from grader.core.session import ImportFailed, LearnerSession
+
+    started = []
+
+    class Watching:
+        def __init__(self, launcher):
+            self.launcher = launcher
+
+        def start(self, *args):
+            started.append(self.launcher.start(*args))
+            return started[-1]
+
+    path = tmp_path / "tiny.py"
+    path.write_text(forged.forger(CORRECT, forged.BAD_DTYPE, also_import=True))
+    session = LearnerSession(Watching(tiny_grader.launcher), str(path), "tiny", time_limit=3, import_time_limit=5)
+    with pytest.raises(ImportFailed, match="does not understand"):
+        session.open()
+    assert len(started) == 1 and started[0].ended is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0].pid, 0)
+
+
+@pytest.mark.parametrize("kata_id", ["10.1", "10.2", "10.3"])
+@pytest.mark.parametrize("body", ["aliased arrays", "bad dtype"])
+def test_on_every_kata_a_forged_reply_fails_only_as_the_learners_fault(grader, manifest, tmp_path, kata_id, body):
+    """The real checks and their misconceptions meet the replies: every check a fault, none kata's own."""
+    kata = manifest.get(kata_id)
+    path = tmp_path / kata.files[0]
+    path.write_text(forged.forger(kata.solution_path.read_text(), {"aliased arrays": forged.aliased(4096),
+                                                                   "bad dtype": forged.BAD_DTYPE}[body]))
+    result = grader.grade(kata, path, 5)
+    assert result.status == "graded" and result.score == 0 and not result.kata_fault
+    assert {c.outcome for c in result.checks} == {"fault"}
+
+
+# --- 8. a notebook is read quietly and in bounded time ---------------------------------------
+
+def notebook_of(sources: list, version: int = 4) -> str:
+    """A notebook of one code cell per source; every cell has the same id."""
+    if version == 3:  # cells in worksheets, 'input' for source, and invalid (no 'language'): nbformat logs that
+        return json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+            {"cell_type": "code", "input": source, "outputs": []} for source in sources]}]})
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "id": "same", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+        for source in sources]})
+
+
+def test_a_notebook_flood_writes_nothing_to_the_terminal_and_costs_only_its_row(ws, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "flood.ipynb").write_text(notebook_of(["x = 1"] * 36_000))  # nbformat warned once per cell
+    (subs / "same_ids.ipynb").write_text(notebook_of(["x = 1"] * 1_999 + [CORRECT]))  # under the cap: graded
+    (subs / "old.ipynb").write_text(notebook_of(["x = 1", CORRECT], version=3))
+    (subs / "ada.py").write_text(CORRECT)
+    out = tmp_path / "g.json"
+    status, stdout, stderr, _ = run_measured("--root", ws, "grade", "0.1", subs, "--out", out, "--jobs", "1")
+    assert status == 0, stderr
+    assert len(stderr) < 2000 and "Warning" not in stderr and "invalid" not in stderr  # the header and progress only
+    grades = {row["student"]: row for row in json.loads(out.read_text())}
+    assert grades["flood"]["status"] == "error" and "36000 cells" in grades["flood"]["error"]
+    assert grades["same_ids"]["score"] == grades["old"]["score"] == grades["ada"]["score"] == 4
+    status, stdout, stderr, _ = run_measured("--root", ws, "check", "0.1", "--file", subs / "flood.ipynb")
+    assert status == 1 and stderr == "" and "kata reads notebooks of at most 2000" in stdout
 
 
 # --- the protections are reported --------------------------------------------------------

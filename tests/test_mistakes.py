@@ -7,8 +7,8 @@ forty.
 """
 
 import pytest
-from known_mistakes import allowed_losses, kind_of, known_mistakes
 from conftest import REPO
+from known_mistakes import allowed_losses, kind_of, known_mistakes
 
 from grader.learner import workspace
 

@@ -6,8 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import TINY, copy_tiny
-from platform_rules import (MoodleStudent, json_rows, kata_grade, moodle_download_prefix, moodle_feedback_zip,
-                            moodle_import, moodle_worksheet)
+from platform_rules import (
+    MoodleStudent,
+    json_rows,
+    kata_grade,
+    moodle_download_prefix,
+    moodle_feedback_zip,
+    moodle_import,
+    moodle_worksheet,
+)
 
 CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
 WRONG = CORRECT.replace("return a + b", "return a - b")

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 import time
@@ -369,3 +370,25 @@ def test_a_machine_that_refuses_the_fork_server_is_one_line(tmp_path, monkeypatc
     result = CliRunner().invoke(main, ["--root", str(copy_tiny(tmp_path / "ws")), "check", "0.1"])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert "kata could not start a worker: could not start the fork server" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the fork server is POSIX only")
+def test_a_fork_server_closed_right_after_a_spawn_ends_with_its_spare():
+    """The spare is forked as the spawn is answered; closing the fork server then must end it (and the fork
+    server, which reaps it) even before the spare has made a process group of its own."""
+    from grader.workers.client.launchers import ForkServer
+
+    for _ in range(5):
+        server = ForkServer(("numpy",))
+        server.ensure_started()
+        _, fds = server._exchange({"op": "spawn"})
+        for fd in fds:
+            os.close(fd)
+        proc = server._proc
+        server._ctrl.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # its spare then sees its channel close, and ends
+            proc.wait()
+            pytest.fail("the fork server waited forever for a spare it had not killed")

@@ -121,6 +121,23 @@ class DaskBatches(Executor):
             self._futures = {}
 
 
+def missing_protections(client) -> list:
+    """The protections some worker of the cluster cannot give (each Dask worker probes its own machine)."""
+    try:
+        answers = client.run(_missing_here)
+    except Exception:  # noqa: BLE001 - a worker that cannot say is reported as such
+        return ["(the workers did not say which protections they have)"]
+    return sorted({name for names in answers.values() for name in names})
+
+
+def _missing_here() -> list:
+    """Runs on a Dask worker: the protections its workers lack (``kata doctor``'s off rows)."""
+    from ..workers.client.launchers import default_mode
+    from ..workers.inside import protections, sandbox
+
+    return protections.missing(sandbox.probe(), default_mode())
+
+
 def _register_plugin(client) -> None:
     from distributed.diagnostics.plugin import WorkerPlugin
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from ..core.manifest import Kata
 from ..core.results import KataResult, Outcome
-from ..core.show import one_line, points, spreadsheet_cell
+from ..core.show import learner_text, one_line, points, spreadsheet_cell
 from ..learner.report import failure_text
 from ..platforms import lms
 
@@ -93,13 +93,14 @@ def junit_lines(rows, kata: Kata, layout: str = "plain"):
             ET.SubElement(properties, "property", name=key, value=_xml(value))
         if result.status == "error":
             case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}", name="import", time="0")
-            ET.SubElement(case, "error", message=_xml(result.error or "")).text = _xml(result.error or "")
+            ET.SubElement(case, "error", message=_xml(one_line(result.error or ""))).text = _xml(
+                learner_text(result.error or ""))
         for check in result.checks:
             case = ET.SubElement(suite, "testcase", classname=f"kata.{kata.id}.{check.target}",
                                  name=check.name, time="0")
             if not check.passed:
                 tag = "error" if Outcome.verdict(check.outcome) == Outcome.ERROR else "failure"
-                ET.SubElement(case, tag, message=_xml(check.message)).text = _xml(failure_text(check))
+                ET.SubElement(case, tag, message=_xml(one_line(check.message))).text = _xml(failure_text(check))
         ET.indent(suite, space="  ", level=1)
         yield "  " + ET.tostring(suite, encoding="unicode").rstrip() + "\n"
     yield "</testsuites>\n"

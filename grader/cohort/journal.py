@@ -1,31 +1,35 @@
 """The grading journal: results appended as they are produced, so no work is lost.
 
-One JSON object per line: a header line with the run's seed, then one line
-per graded submission with the student, the submission's content hash, the
-hash of the kata's checks, and the result record. Each line is written to the
-file at once (a run that is killed loses nothing it recorded) and fsynced at
-most every :data:`SYNC_SECONDS` and when the run ends (a machine that loses
-power loses at most that much, regraded on the next run: one fsync per
-submission cost ~1 ms, a fifth of the grader's own time per submission). A
-line torn by a crash is ignored on reading. A rerun reuses every entry whose
-submission and checks are unchanged.
+One JSON object per line: a header line per run with its seed, then one
+line per graded submission with the student, the digests of what it was
+graded from (the submission, the checks, the environment: :mod:`grader.cohort.inputs`)
+and the result record; a student graded again also gets their previous score
+and the reasons. Each line is written to the file at once (a run that is
+killed loses nothing it recorded) and fsynced at most every
+:data:`SYNC_SECONDS` and when the run ends (a machine that loses power loses
+at most that much, regraded on the next run: one fsync per submission cost
+~1 ms, a fifth of the grader's own time per submission). A line torn by a
+crash is ignored on reading. A rerun reuses every entry whose submission and
+inputs are unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
-from .. import __version__
-from ..core.manifest import Kata
-from ..core.results import KataResult
+from ..core.results import KataResult, Outcome
+from . import changes
 
 SYNC_SECONDS = 0.5
 """Longest time a recorded line waits for its fsync."""
+COMPACT_SLACK = 1000
+"""Lines beyond twice the students' before a run rewrites the file with the latest line of each."""
 
 
 class JournalBusy(Exception):
@@ -61,30 +65,45 @@ def exclusive(path: Path):
         lock.release()
 
 
-def kata_digest(kata: Kata, seed: int) -> str:
-    """Changes whenever the checks, their points and hints, limits or the seed change."""
-    digest = hashlib.sha256()
-    digest.update(kata.check_file.read_bytes())
-    digest.update(repr((kata.id, kata.files, kata.checks, kata.time_limit, kata.import_time_limit,
-                        kata.memory_mb, kata.submission_time_limit, seed, __version__)).encode())
-    return digest.hexdigest()
+KINDS = ("submission", "checks", "environment")
+"""What a grade is made from, one digest each (:mod:`grader.cohort.inputs`); a journal line keeps all three."""
+
+
+class Entry(NamedTuple):
+    """The index of one student's latest line: where it is, what it was graded from, what it scored."""
+
+    offset: int
+    digests: tuple
+    """One digest per kind of :data:`KINDS`, in that order (None where an older kata kept none)."""
+    score: float
+    max_score: float
+    kata_fault: bool
+    """kata itself kept the result from standing (:attr:`KataResult.kata_fault`)."""
 
 
 class Journal:
     """Append-only record of one grading job (a kata and a submissions folder).
 
     Only an index is held in memory (for each student, where their latest
-    line starts and what it was graded from); records are read back from the
-    file when a gradebook is written, so memory does not grow with the records.
+    line starts, what it was graded from and what it scored); records are read
+    back from the file when a gradebook is written, so memory does not grow
+    with the records. Each run starts with a header line holding its seed;
+    a line graded again says what the student's previous line scored and why
+    it was graded again (:mod:`grader.cohort.changes` reads them).
     """
 
     def __init__(self, path: Path):
         self.path = path
         self.seed: int | None = None
         self.entries: dict = {}
-        """``{student: (offset, digest, checks)}`` of the lines found on disk."""
+        """``{student: Entry}`` of the lines found on disk."""
         self.current: dict = {}
         """``{student: offset}`` of this run's result for each student."""
+        self.run_start: int | None = None
+        """Where the latest run's header line starts (this run's, once started)."""
+        self._lines = 0
+        self._why: dict = {}
+        """``{student: (previous Entry, reasons)}`` for students :meth:`lookup` found must be graded again."""
         self._torn = False
         self._handle = None
         self._synced = 0.0
@@ -99,30 +118,41 @@ class Journal:
             offset, last = 0, b""
             for line in handle:
                 last = line
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    record = None  # torn by a crash mid-write
-                if isinstance(record, dict):
-                    if "seed" in record and "student" not in record:
-                        self.seed = record["seed"]
-                    elif isinstance(record.get("student"), str):
-                        self.entries[record["student"]] = (offset, record.get("digest"), record.get("checks"))
+                self._index(line, offset)
                 offset += len(line)
             self._torn = bool(last) and not last.endswith(b"\n")
 
-    def lookup(self, student: str, digest: str, checks: str) -> bool:
-        """Whether the journaled result can stand: the submission and the checks are unchanged, and kata
-        itself did not keep it from being graded (:attr:`KataResult.kata_fault`)."""
-        entry = self.entries.pop(student, None)
-        if not entry or entry[1] != digest or entry[2] != checks:
-            return False
+    def _index(self, line: bytes, offset: int) -> None:
         try:
-            if self._read_at(entry[0]).kata_fault:
-                return False
-        except (KeyError, TypeError, ValueError, OSError):
+            record = json.loads(line)
+        except ValueError:
+            return  # torn by a crash mid-write
+        if not isinstance(record, dict):
+            return
+        self._lines += 1
+        if "seed" in record and "student" not in record:
+            self.seed, self.run_start = record["seed"], offset
+        elif isinstance(record.get("student"), str) and isinstance(record.get("result"), dict):
+            self.entries[record["student"]] = _entry(record, offset)
+
+    def lookup(self, student: str, submission: str, inputs: dict, regrade: str | None = None) -> bool:
+        """Whether the journaled result can stand: the submission and every input of the grade are
+        unchanged (``inputs``: the other kinds of :data:`KINDS`), kata itself did not keep it from being
+        graded (:attr:`KataResult.kata_fault`), and no ``regrade`` reason (:data:`changes.FORCED`,
+        :data:`changes.CHOSEN`) asks for it. Otherwise the next :meth:`append` for ``student`` records
+        the previous score and the reasons."""
+        entry = self.entries.pop(student, None)
+        if entry is None:
             return False
-        self.current[student] = entry[0]
+        wanted = _digests(submission, inputs)
+        reasons = [regrade] if regrade else []
+        reasons += [changes.BECAUSE[kind] for kind, old, new in zip(KINDS, entry.digests, wanted) if old != new]
+        if entry.kata_fault:
+            reasons.append(changes.KATA_FAULT)
+        if reasons:
+            self._why[student] = (entry, reasons)
+            return False
+        self.current[student] = entry.offset
         return True
 
     def read(self, student: str) -> KataResult:
@@ -141,24 +171,54 @@ class Journal:
             handle.seek(offset)
             return KataResult.from_dict(json.loads(handle.readline())["result"])
 
-    def start(self, seed: int, fresh: bool = False) -> None:
-        """Begin a journal; a fresh one when the seed changed or ``fresh`` is asked."""
-        if self.seed != seed or fresh:
-            self.close()
-            self.seed = seed
-            self.entries = {}
-            self.current = {}
-            self._torn = False
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps({"seed": seed}) + "\n", encoding="utf-8")
+    def start(self, seed: int) -> None:
+        """Begin this run: a header line with its seed. Earlier lines stay: a student's previous score
+        is what :mod:`grader.cohort.changes` compares with (a file mostly made of lines graded again
+        since is first rewritten with each student's latest line only)."""
+        self.close()
+        latest = {**{student: entry.offset for student, entry in self.entries.items()}, **self.current}
+        if self._lines > 2 * len(latest) + COMPACT_SLACK:
+            self._compact(sorted(latest.values()))
+        self.seed = seed
+        self.current = {}
+        self._why = {}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.run_start = self._write((json.dumps({"seed": seed}) + "\n").encode("utf-8"))
 
-    def append(self, student: str, digest: str, checks: str, result: KataResult) -> None:
-        record = {"student": student, "digest": digest, "checks": checks, "result": result.to_dict()}
+    def _compact(self, kept: list) -> None:
+        """Rewrite the file with only the lines at ``kept`` (atomically: a reader sees either file)."""
+        temporary = self.path.with_name(self.path.name + ".compact")
+        with self._naming_the_file(), open(self.path, "rb") as source, open(temporary, "wb") as target:
+            for offset in kept:
+                source.seek(offset)
+                line = source.readline()
+                target.write(line if line.endswith(b"\n") else line + b"\n")
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(temporary, self.path)
+        self.entries, self._lines, self._torn = {}, 0, False
+        self._load()
+
+    def append(self, student: str, submission: str, inputs: dict, result: KataResult) -> None:
+        """Record ``student``'s result, graded from ``submission`` and ``inputs`` (see :meth:`lookup`)."""
+        record = {"student": student, "digests": dict(zip(KINDS, _digests(submission, inputs))),
+                  "result": result.to_dict()}
+        previous, reasons = self._why.pop(student, (None, []))
+        if previous is not None:
+            record["previous"] = {"score": previous.score, "max_score": previous.max_score}
+            record["reasons"] = reasons
         line = json.dumps(record, allow_nan=False, default=str) + "\n"
         if self._torn:  # end the line a crash cut short, so this one stands alone
             line = "\n" + line
             self._torn = False
         data = line.encode("utf-8")
+        start = self._write(data)
+        if time.monotonic() - self._synced >= SYNC_SECONDS:
+            self.sync()
+        self.current[student] = start + (1 if data.startswith(b"\n") else 0)
+
+    def _write(self, data: bytes) -> int:
+        """Append ``data`` at once; return where it starts."""
         with self._naming_the_file():
             if self._handle is None:
                 self._handle = open(self.path, "ab")
@@ -169,9 +229,23 @@ class Journal:
             except OSError:
                 self._torn = True  # part of the line may be on disk: the next one starts afresh
                 raise
-        if time.monotonic() - self._synced >= SYNC_SECONDS:
-            self.sync()
-        self.current[student] = start + (1 if data.startswith(b"\n") else 0)
+        self._lines += 1
+        return start
+
+    def records_since_start(self):
+        """The raw records of the latest run's lines (its header left out), read one at a time."""
+        if self.run_start is None:
+            return
+        with open(self.path, "rb") as handle:
+            handle.seek(self.run_start)
+            handle.readline()
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("student"), str):
+                    yield record
 
     def sync(self) -> None:
         """Make every line written so far durable."""
@@ -202,3 +276,25 @@ class Journal:
             if exc.filename:
                 raise
             raise OSError(exc.errno, exc.strerror, str(self.path)) from None
+
+
+def _digests(submission: str, inputs: dict) -> tuple:
+    return (submission, *(inputs.get(kind) for kind in KINDS[1:]))
+
+
+def _entry(record: dict, offset: int) -> Entry:
+    """The index entry of a journal line (one written before digests were kept per kind has only two)."""
+    result = record["result"]
+    if isinstance(record.get("digests"), dict):
+        digests = tuple(record["digests"].get(kind) for kind in KINDS)
+    else:
+        digests = (record.get("digest"), record.get("checks"), None)
+    checks = result.get("checks") if isinstance(result.get("checks"), list) else []
+    fault = bool(result.get("retry")) or any(isinstance(c, dict) and c.get("outcome") == Outcome.INTERNAL
+                                             for c in checks)
+    return Entry(offset, tuple(sys.intern(d) if isinstance(d, str) and i else d for i, d in enumerate(digests)),
+                 _number(result.get("score")), _number(result.get("max_score")), fault)
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

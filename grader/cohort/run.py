@@ -17,9 +17,10 @@ from ..core.files import STATE_DIR, RunFolder
 from ..core.grading import new_seed
 from ..core.manifest import Kata, Manifest
 from ..core.results import Row, error_result
-from . import archive, cluster, executors, layouts
+from . import archive, changes, cluster, executors, layouts
 from .executors import Executor
-from .journal import Journal, JournalBusy, exclusive, kata_digest
+from .inputs import grade_inputs
+from .journal import Journal, JournalBusy, exclusive
 from .progress import Progress
 from .submissions import discover
 
@@ -58,6 +59,8 @@ class CohortRun:
     """One :class:`~grader.core.results.Row` per student, in student order (:class:`JournalRows`)."""
     graded: int = 0
     reused: int = 0
+    journal: Journal | None = None
+    """The run's journal: :func:`grader.cohort.changes.changes` reads what changed since the last run."""
 
 
 def journal_path(manifest: Manifest, kata: Kata, submissions: Path) -> Path:
@@ -91,9 +94,11 @@ class GradingRun:
 
     def __init__(self, manifest: Manifest, kata: Kata, submissions: Path, *, jobs: int = 1, force: bool = False,
                  seed: int | None = None, layout: str | None = None, scheduler: str | None = None,
-                 progress_stream=None):
+                 students=(), progress_stream=None):
+        """``students``: keys (or LMS ids) of students graded again even if nothing changed (``--student``)."""
         self.manifest, self.kata, self.submissions = manifest, kata, submissions
         self.jobs, self.force, self.seed, self.scheduler = jobs, force, seed, scheduler
+        self.students = tuple(students)
         self.layout = layout
         self.source = submissions
         """The folder read: ``submissions``, or the download zip unpacked in the run's folder."""
@@ -126,14 +131,15 @@ class GradingRun:
         """Grade every submission (reusing unchanged journaled results); return the rows."""
         journal, kata = self.journal, self.kata
         seed = self.seed if self.seed is not None else (journal.seed if journal.seed is not None else new_seed())
-        journal.start(seed, fresh=self.force)
-        checks = kata_digest(kata, seed)
-        run = CohortRun(kata, seed, self.layout)
+        journal.start(seed)
+        checks = grade_inputs(self.manifest, kata, seed)
+        unmatched = set(self.students)  # crossed off as each is found
+        run = CohortRun(kata, seed, self.layout, journal=journal)
         relative = kata.learner_path.relative_to(self.manifest.root).as_posix()
         pending, order = [], []
         for sub in discover(self.source, kata.files[0], relative, self.folder.path, run.layout):
             order.append((sub.student, _identity(sub)))
-            if not self.force and journal.lookup(sub.student, sub.digest, checks):
+            if journal.lookup(sub.student, sub.digest, checks, _regrade(sub, self.force, unmatched)):
                 run.reused += 1
             elif sub.error:
                 journal.append(sub.student, sub.digest, checks, error_result(kata.id, kata.max_score, sub.error, seed))
@@ -141,6 +147,9 @@ class GradingRun:
                 pending.append({"student": sub.student, "path": str(sub.path), "digest": sub.digest,
                                 "files": {relative: str(path) for relative, path in sub.files.items()}})
         journal.entries.clear()  # students no longer in the folder
+        if unmatched:
+            raise GradeError(f"--student {sorted(unmatched)[0]}: no such student in {self.submissions.name}; "
+                             "name one as the gradebook's student column does")
         if pending:
             progress = Progress(len(pending), self.progress_stream)
             with self._executor(seed, len(pending)) as executor:
@@ -162,6 +171,14 @@ class GradingRun:
         if self.client is not None:
             return cluster.DaskBatches(self.client, self.manifest, self.kata, seed)
         return executors.local(self.manifest, self.kata, seed, min(self.jobs, pending), self.folder.path)
+
+
+def _regrade(sub, force: bool, unmatched: set):
+    """Why ``sub`` is graded again whatever changed (``--force``, ``--student``), or None; a student
+    named with ``--student`` (by key or LMS id) is crossed off ``unmatched``."""
+    named = unmatched & ({sub.student, sub.student_id} - {""})
+    unmatched -= named
+    return changes.FORCED if force else changes.CHOSEN if named else None
 
 
 def _identity(sub) -> dict | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..core.show import terminal_safe
+from ..core.show import points, terminal_safe
 
 _NUMBER = re.compile(r"-?\b\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
@@ -31,8 +31,10 @@ class _Tally:
         return [(n, self.examples[shape]) for shape, n in self.counts.most_common(count)]
 
 
-def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
-    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts.
+def summary_lines(rows, seed: int, graded_now: int, reused: int, changed=(), lacking=()) -> list:
+    """What ``kata grade`` prints at the end: counts, a histogram, the item analysis, superseded attempts,
+    whose score changed since the last run (``changed``: :func:`grader.cohort.changes.changes`), and the
+    protections this machine could not give the workers (``lacking``).
 
     One pass over ``rows`` (which may be read from the journal as they come), keeping only tallies.
     """
@@ -89,6 +91,27 @@ def summary_lines(rows, seed: int, graded_now: int, reused: int) -> list:
                   for student, attempt in superseded]
         if superseded_count > len(superseded):
             lines.append(f"  ... and {superseded_count - len(superseded)} more (every one is in the JSON gradebook)")
+    lines += _changed_lines(changed)
+    if lacking:
+        lines += ["", f"graded without these protections (this machine cannot give them; see kata doctor): "
+                      f"{', '.join(lacking)}"]
+    return lines
+
+
+CHANGES_SHOWN = 50
+"""Students listed by name under "score changed since the last run"; the rest are counted."""
+
+
+def _changed_lines(changed) -> list:
+    changed = list(changed)
+    if not changed:
+        return []
+    lines = ["", f"score changed since the last run: {len(changed)} student{'s' if len(changed) != 1 else ''}"]
+    for change in changed[:CHANGES_SHOWN]:
+        lines.append(f"  {terminal_safe(change.student, one_line=True)}: {points(change.old_score)} -> "
+                     f"{points(change.new_score)} of {points(change.max_score)} ({', '.join(change.reasons)})")
+    if len(changed) > CHANGES_SHOWN:
+        lines.append(f"  ... and {len(changed) - CHANGES_SHOWN} more")
     return lines
 
 

@@ -83,17 +83,25 @@ def _replay(function, call):
 
 def _same(mine, theirs) -> bool:
     if mine[0] != theirs[0]:
-        return False
+        return False  # also a learner value the call log did not keep ("dropped")
     if mine[0] == "raised":
         return isinstance(theirs[1], mine[1])
     return _values_match(mine[1], theirs[1])
 
 
 def _values_match(a, b) -> bool:
+    """Whether the misconception's value ``a`` and the learner's ``b`` are the same numbers.
+
+    ``b`` is converted only when it holds as many numbers as ``a``: the learner's
+    value (a frame of one-byte numbers becomes eight times as many bytes as
+    floats) never costs more than the trusted side's own.
+    """
     if isinstance(a, Opaque) or isinstance(b, Opaque):
         return False
     try:
         x = np.asarray(a, dtype=float)
+        if _numbers_in(b, x.size + 1) != x.size:
+            return False
         y = np.asarray(b, dtype=float)
     except (TypeError, ValueError, OverflowError):
         try:
@@ -106,6 +114,22 @@ def _values_match(a, b) -> bool:
     with np.errstate(invalid="ignore"):
         close = np.isclose(x, y, rtol=MATCH_RTOL, atol=1e-12) | both_nan
     return bool(close.all())
+
+
+def _numbers_in(value, limit: int) -> int:
+    """How many numbers ``value`` holds (arrays, nested lists and tuples), counting no further than ``limit``."""
+    if isinstance(value, np.ndarray):
+        return value.size
+    if not isinstance(value, (list, tuple)):
+        return 1
+    count, stack = 0, [value]
+    while stack and count < limit:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        else:
+            count += item.size if isinstance(item, np.ndarray) else 1
+    return count
 
 
 def explain(misconception) -> str:

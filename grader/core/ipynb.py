@@ -1,7 +1,8 @@
 """A learner's notebook as a module that runs the way the learner ran it.
 
 The notebook is read in the trusted process with nbformat (its JSON only;
-nothing of it runs here) and written out as a Python module that the worker
+nothing of it runs here; at most :data:`MAX_CELLS` cells, no validation, no
+warnings: :func:`read_cells`) and written out as a Python module that the worker
 imports like any learner file, in the same sandbox and under the same import
 time limit. The module runs the code cells in order in one namespace, so
 constants and helpers of earlier cells are there for the functions:
@@ -67,23 +68,71 @@ def cell_source(source: str) -> str | None:
                      for line in lines)
 
 
+MAX_CELLS = 2000
+"""Cells a notebook may have (course notebooks have a few hundred at most)."""
+
+
 def to_module(notebook: Path) -> str:
     """The module text for ``notebook``; :class:`NotebookError` if it cannot be read."""
-    import nbformat  # only when a notebook is graded: it costs a tenth of a second to import
-
-    try:
-        document = nbformat.reads(Path(notebook).read_text(encoding="utf-8"), as_version=4)
-    except Exception as exc:  # noqa: BLE001 - JSON errors, validation, encodings: all unreadable
-        raise NotebookError(f"{Path(notebook).name} is not a readable notebook ({type(exc).__name__})") from None
     cells = []
     number = 0
-    for cell in document.get("cells", []):
-        if cell.get("cell_type") != "code":
+    for cell in read_cells(Path(notebook)):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         number += 1
-        cells.append((number, cell_source(str(cell.get("source", "")))))
+        source = cell.get("source", "")
+        cells.append((number, cell_source("".join(map(str, source)) if isinstance(source, list) else str(source))))
     magics = [(n, "a cell magic kata does not run") for n, source in cells if source is None]
     return PRELUDE + f"_kata_skipped = {magics!r}\n_kata_cells = {cells!r}\n" + LOOP
+
+
+def read_cells(notebook: Path) -> list:
+    """The cells of ``notebook``, in version 4's form, read quietly and in bounded time.
+
+    The notebook is a learner's file read by the trusted process: at most
+    :data:`MAX_CELLS` cells (counted before anything else is done with them),
+    and nbformat's validation is never run: kata needs only each cell's type
+    and source, and validating warns once per cell (a notebook of 36,000 cells
+    with one id wrote 8 MiB of warnings to the instructor's terminal). Whatever
+    nbformat warns or logs while converting an older version is silenced.
+    """
+    import warnings
+
+    from nbformat import (  # only when a notebook is graded: a tenth of a second to import
+        convert,
+        reader,
+    )
+    from traitlets.log import (
+        get_logger,  # where nbformat logs a version 3 notebook's validation errors
+    )
+
+    name, log = notebook.name, get_logger()
+    quiet = log.disabled
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            log.disabled = True
+            document = reader.reads(notebook.read_text(encoding="utf-8"))
+            count = _cell_count(document)
+            if count > MAX_CELLS:
+                raise NotebookError(f"{name} has {count} cells; kata reads notebooks of at most {MAX_CELLS}")
+            document = convert(document, 4)
+    except NotebookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - JSON errors, versions, encodings, recursion: all unreadable
+        raise NotebookError(f"{name} is not a readable notebook ({type(exc).__name__})") from None
+    finally:
+        log.disabled = quiet
+    cells = document.get("cells", []) if isinstance(document, dict) else []
+    return cells if isinstance(cells, list) else []
+
+
+def _cell_count(document) -> int:
+    """Cells of a notebook of any version (version 3 keeps them in worksheets)."""
+    if not isinstance(document, dict):
+        return 0
+    sheets = document.get("worksheets") if isinstance(document.get("worksheets"), list) else [document]
+    return sum(len(s["cells"]) for s in sheets if isinstance(s, dict) and isinstance(s.get("cells"), list))
 
 
 def write_module(notebook: Path, module: Path) -> Path:

@@ -98,6 +98,7 @@ class CheckSuite:
             raise ChecksBroken(_load_problem(kata.check_file, exc)) from None
         finally:
             sys.path.remove(folder)
+            _forget_helpers(kata.check_file.parent)
         functions = {k: v for k, v in vars(module).items()
                      if k.startswith("test_") and inspect.isfunction(v)}
         try:
@@ -209,6 +210,16 @@ class Evidence:
 _JUDGED = (Outcome.PASSED, Outcome.FAILED, Outcome.RAISED)
 """Outcomes whose calls all came back: evidence for a diagnosis (a fault's last call never did)."""
 _DIAGNOSED = (Outcome.FAILED, Outcome.RAISED)
+
+
+def _forget_helpers(folder: Path) -> None:
+    """Drop the modules a check file imported from its own folder (``from tolerance import TOL``) from
+    ``sys.modules``: the loaded checks keep them, and another kata's (or a later load's) helper of the
+    same name must not be taken for them."""
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and folder in Path(path).parents:
+            del sys.modules[name]
 
 
 @functools.lru_cache(maxsize=None)

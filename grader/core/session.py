@@ -26,7 +26,7 @@ from ..workers.client.launchers import Launcher, Worker
 from ..workers.inside import syscalls as linux
 from ..workers.inside.ending import describe_exit_request
 from ..workers.inside.limits import Limits
-from ..workers.wire.channel import ChannelClosed, ChannelTimeout
+from ..workers.wire.channel import UNREADABLE, ChannelClosed, ChannelTimeout
 from ..workers.wire.text import MESSAGE_CAP, CappedText, cap
 from . import staging
 from .show import describe
@@ -111,6 +111,8 @@ class LearnerSession:
         self._files = lambda: staging.read_all(Path(path).parent)
         """The submission's files as bytes, read only for a worker that takes a private copy of them."""
         self.functions: list[str] = []
+        self.last_reply_bytes = 0
+        """Size of the last answer the worker sent (what the codec decoded it from)."""
         self._worker: Worker | None = None
         self._output = CappedText()
         self._warnings: list = []
@@ -126,12 +128,15 @@ class LearnerSession:
         worker = self.launcher.start(self.path, self.module_name, self.limits, self._files)
         try:
             answer = self._receive(worker, self.import_time_limit)
+            self._warnings += tracing.warning_lines(answer)
+            if "ok" not in answer:
+                raise ImportFailed(self._import_error(answer))
         except WorkerFault as fault:
-            raise ImportFailed(f"{self.module_file}: {fault}") from None
-        self._warnings += tracing.warning_lines(answer)
-        if "ok" not in answer:
             worker.close()
-            raise ImportFailed(self._import_error(answer))
+            raise ImportFailed(f"{self.module_file}: {fault}") from None
+        except BaseException:  # a session that fails to open ends its worker, whatever the failure
+            worker.close()
+            raise
         names = answer["ok"]
         self.functions = [n[:200] for n in names[:MAX_FUNCTIONS] if isinstance(n, str)] if isinstance(names, list) else []
         self._worker = worker
@@ -193,15 +198,22 @@ class LearnerSession:
             where = tracing.ask_where(worker)  # the worker is alive until dropped: it can say where it is
             self._drop(worker)
             raise WorkerFault(f"timed out after {timeout:g} s{where}") from None
-        except ChannelClosed:
-            how = worker.close(grace=1.0)
+        except ChannelClosed as closed:
+            unreadable = str(closed).startswith(UNREADABLE)
+            how = worker.close(grace=0.0 if unreadable else 1.0)  # a worker that sent garbage is not ending
             self._drop(worker)
             if timer is not None and timer.fired:
                 raise WorkerFault(f"timed out after {timeout:g} s") from None
+            if unreadable:
+                raise WorkerFault("the worker sent an answer kata does not understand") from None
             raise WorkerFault(f"your code ended the process ({how})") from None
+        except BaseException:
+            self._drop(worker)  # whatever went wrong, no worker outlives a failed receive
+            raise
         finally:
             if timer is not None:
                 timer.cancel()
+        self.last_reply_bytes = getattr(worker.channel, "last_size", 0)
         if not isinstance(answer, dict):
             self._drop(worker)
             raise WorkerFault("the worker sent an answer kata does not understand")
@@ -298,12 +310,22 @@ class Call:
     outcome: tuple = ("pending", None)
 
 
+LOG_BUDGET = 32 * 1024 * 1024
+"""Bytes of learner replies one check's call log keeps for diagnosis (each reply is at most a frame)."""
+
+
 class LearnerProxy:
-    """``learner.name(*args)`` calls the learner's function ``name`` in the worker."""
+    """``learner.name(*args)`` calls the learner's function ``name`` in the worker.
+
+    Each call and what came back is kept in :attr:`log` for diagnosis, up to
+    :data:`LOG_BUDGET` bytes of replies: a check that calls a hundred times,
+    each answered with a full frame, must not hold a hundred frames.
+    """
 
     def __init__(self, session: LearnerSession):
         self._session = session
         self.log: list[Call] = []
+        self._kept = 0
 
     @property
     def calls(self) -> list:
@@ -322,7 +344,9 @@ class LearnerProxy:
             except LearnerError as exc:
                 record.outcome = ("raised", exc)
                 raise
-            record.outcome = ("ok", value)
+            self._kept += getattr(self._session, "last_reply_bytes", 0)
+            # The log is for diagnosis: past its budget, values are not kept (and nothing is diagnosed).
+            record.outcome = ("ok", value) if self._kept <= LOG_BUDGET else ("dropped", None)
             return value
 
         call.__name__ = name

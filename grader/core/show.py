@@ -54,7 +54,7 @@ def fmt(x, other=None) -> str:
     return repr(x)
 
 
-_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(f"[{_CONTROLS}]")
 _UNSAFE_ON_ONE_LINE = re.compile(f"[\t\n{_CONTROLS}]")
 
@@ -73,6 +73,25 @@ def terminal_safe(text: str, one_line: bool = False) -> str:
     """
     pattern = _UNSAFE_ON_ONE_LINE if one_line else _UNSAFE
     return pattern.sub(_escape, text)
+
+
+QUOTE = "| "
+"""What starts each line of learner text after its first (see :func:`learner_text`)."""
+
+
+def learner_text(text: str, indent: str = "") -> str:
+    """Learner text inside a report line: escaped as by :func:`terminal_safe`, and each of its lines after
+    the first starting with ``indent`` and ``| ``.
+
+    Learner text never starts a line of a report: an exception message holding
+    ``"\\nPASS ...\\nscore 32/32  all checks pass"`` must not read as kata's own
+    lines, in a terminal, a feedback file or a platform's output.
+
+    >>> print("      x raised " + learner_text("no\\nscore 4/4", "      "))
+          x raised no
+          | score 4/4
+    """
+    return terminal_safe(text).replace("\n", "\n" + indent + QUOTE)
 
 
 def _escape(match) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 
 from ..core.results import CheckResult, KataResult, Outcome
-from ..core.show import points, terminal_safe
+from ..core.show import learner_text, points, terminal_safe
 
 MARKS = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.ERROR: "ERR!"}
+INDENT = "      "
+"""Where a check's details start; learner text's further lines start there too, after ``| ``."""
 
 
 class CheckReport:
@@ -45,7 +47,7 @@ class CheckReport:
 
     def notes(self, notes: list) -> None:
         for note in notes:
-            self.emit(self.style(f"note: {terminal_safe(note)}", fg="yellow"))
+            self.emit(self.style(f"note: {learner_text(note, INDENT)}", fg="yellow"))
 
     def decided(self, check: CheckResult) -> None:
         """Show one check's result."""
@@ -69,7 +71,7 @@ class CheckReport:
         in_full = not check.passed and (self.everything or check.target == self.focus)
         if in_full:
             self._shown.add(check.target)
-            self.emit(f"      {terminal_safe(check.message)}")
+            self.emit(INDENT + learner_text(check.message, INDENT))
         if in_full or self.verbose:
             for warning in check.warnings:
                 self.emit(style(f"      warning: {terminal_safe(warning, one_line=True)}", fg="magenta"))
@@ -92,7 +94,7 @@ class CheckReport:
             for line in _output_block("printed while importing", result.output):
                 self.emit(line)
         if result.status == "error":
-            self.emit(style(f"ERROR  {terminal_safe(result.error or '')}", fg="red", bold=True))
+            self.emit(style(f"ERROR  {learner_text(result.error or '', INDENT)}", fg="red", bold=True))
         self.notes(result.notes)
         total = f"score {points(result.score)}/{points(result.max_score)}"
         if result.status == "error":
@@ -151,8 +153,13 @@ def check_lines(result: KataResult, verbose: bool = False, style=lambda text, **
 
 
 def failure_text(check) -> str:
-    """What went wrong, why (a recognised misconception), and the hint."""
-    lines = [check.message, *(f"warning: {warning}" for warning in check.warnings)]
+    """What went wrong, why (a recognised misconception), and the hint: the text platforms show.
+
+    The message's further lines start with ``| `` (:func:`~grader.core.show.learner_text`) and a warning
+    stays on its line: only kata's own ``warning:``, ``why:`` and ``hint:`` start a line.
+    """
+    lines = [learner_text(check.message), *(f"warning: {terminal_safe(warning, one_line=True)}"
+                                            for warning in check.warnings)]
     if check.diagnosis:
         lines.append(f"why: {check.diagnosis}")
     if check.hint:
@@ -166,7 +173,7 @@ def feedback_text(result: KataResult) -> str:
 
 
 def _output_block(title: str, text: str) -> list:
-    return [f"      --- {title} ---", *(f"      | {terminal_safe(line)}" for line in text.rstrip("\n").split("\n"))]
+    return [f"{INDENT}--- {title} ---", *(f"{INDENT}| {terminal_safe(line)}" for line in text.rstrip("\n").split("\n"))]
 
 
 def to_json(result: KataResult) -> str:

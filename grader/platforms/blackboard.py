@@ -19,7 +19,17 @@ from ..core.names import student_key
 from ..core.staging import read_file
 from ..core.submission import Entry
 from .downloads import ambiguous, is_dir, unique_keys, unmatched, visible
-from .roster import Gradebook, RosterError, Table, cell, choose, feedback_html, number_text, parse_number, scaled
+from .roster import (
+    Gradebook,
+    RosterError,
+    Table,
+    cell,
+    choose,
+    feedback_html,
+    number_text,
+    parse_number,
+    scaled,
+)
 
 STAMP = r"\d{4}(?:-\d{2}){5}"
 RECEIPT = re.compile(rf"^(?P<head>.+)_attempt_(?P<stamp>{STAMP})\.txt$", re.S)

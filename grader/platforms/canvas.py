@@ -18,7 +18,16 @@ from pathlib import Path
 from ..core.manifest import Kata
 from ..core.submission import Entry
 from .downloads import ambiguous, is_dir, single_zip, unique_keys, unmatched, visible
-from .roster import Gradebook, RosterError, Table, cell, choose, number_text, parse_number, scaled
+from .roster import (
+    Gradebook,
+    RosterError,
+    Table,
+    cell,
+    choose,
+    number_text,
+    parse_number,
+    scaled,
+)
 
 DOWNLOAD = re.compile(r"^(?:(?!(?i:late)_|anon_)(?P<name>\w*?)_)?(?:(?P<late>(?i:late))_)?"
                       r"(?P<id>\d+|anon_[A-Za-z0-9]+)_"

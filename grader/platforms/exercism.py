@@ -6,6 +6,7 @@ import json
 
 from ..core.manifest import Kata
 from ..core.results import KataResult, Outcome
+from ..core.show import learner_text
 from ..learner.report import failure_text
 from ..workers.wire.text import cap
 
@@ -16,7 +17,7 @@ OUTPUT_CAP = 500
 def results_json(result: KataResult, kata: Kata) -> str:
     """exercism test runner ``results.json``, version 3."""
     if result.status == "error":
-        return json.dumps({"version": 3, "status": "error", "message": result.error, "tests": []},
+        return json.dumps({"version": 3, "status": "error", "message": learner_text(result.error or ""), "tests": []},
                           indent=2) + "\n"
     tasks = {target: number for number, target in enumerate(kata.targets, start=1)}
     tests = []

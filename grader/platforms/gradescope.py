@@ -25,7 +25,7 @@ from pathlib import Path
 from ..core.bundle import build_wheel, workspace_files
 from ..core.manifest import Kata, Manifest
 from ..core.results import KataResult
-from ..core.show import points
+from ..core.show import learner_text, points
 from ..learner.report import failure_text
 
 SETUP = """#!/usr/bin/env bash
@@ -87,13 +87,15 @@ def results_json(result: KataResult, kata: Kata, extra: dict | None = None) -> s
     rerun = (f"seed {result.seed}: 'kata check {kata.id} --seed {result.seed}' checks your file with the same data"
              if result.seed is not None and result.status == "graded" else "")
     data = {"score": result.score, "execution_time": round(result.duration, 3),
-            "output": "\n".join([result.error or f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
-                                  *([rerun] if rerun else []), *(f"note: {note}" for note in result.notes)]),
+            "output": "\n".join([learner_text(result.error) if result.error
+                                  else f"kata {kata.id}: {points(result.score)}/{points(result.max_score)}",
+                                  *([rerun] if rerun else []), *(f"note: {learner_text(note)}" for note in result.notes)]),
             "output_format": "text", "test_output_format": "text",  # learner text is never markup
             "visibility": kata.visibility, "stdout_visibility": "hidden",
             "extra_data": {"kata": kata.id, "seed": result.seed, "status": result.status, **(extra or {})},
             "tests": tests}
     if result.status == "error":
         data["tests"] = [{"name": "import", "score": 0.0, "max_score": result.max_score,
-                          "status": "failed", "output": result.error, "visibility": kata.visibility}]
+                          "status": "failed", "output": learner_text(result.error or ""),
+                          "visibility": kata.visibility}]
     return json.dumps(data, indent=2, allow_nan=False) + "\n"

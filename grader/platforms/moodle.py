@@ -19,8 +19,17 @@ from pathlib import Path
 from ..core.manifest import Kata
 from ..core.submission import Entry
 from .downloads import ambiguous, is_dir, single_zip, unique_keys, unmatched, visible
-from .roster import (Gradebook, RosterError, Table, cell, feedback_html, no_submission, number_text, parse_number,
-                     scaled)
+from .roster import (
+    Gradebook,
+    RosterError,
+    Table,
+    cell,
+    feedback_html,
+    no_submission,
+    number_text,
+    parse_number,
+    scaled,
+)
 
 FOLDER = re.compile(r"^(?P<name>.*)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)(?P<old>_?)$", re.S)
 FLAT = re.compile(r"^(?P<name>[^_]*)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<original>.+)$", re.S)

@@ -35,7 +35,7 @@ import sys
 from ..wire.channel import Channel, ChannelClosed
 from . import cgroups, sandbox, worker
 from . import limits as limits_mod
-from .ending import kill_forked, kill_group
+from .ending import kill_group
 from .worker import minimal_environment
 
 
@@ -98,7 +98,7 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                 ctrl.send(b"{}")
             elif request["op"] == "spawn":
                 try:
-                    pid, channel = _alive(spare) or _fork_worker(plan)
+                    pid, channel = _alive(spare, plan) or _fork_worker(plan)
                 except OSError as exc:  # the machine refused a fork: say so, and serve on
                     ctrl.send(json.dumps({"error": f"could not fork a worker: {exc}"}).encode())
                 else:
@@ -120,17 +120,34 @@ def _zygote_loop(ctrl: socket.socket) -> None:
                     status = None
                 live.discard(pid)
                 ctrl.send(json.dumps({"status": status}).encode())
+                cgroups.remove_worker(plan.groups, pid)
             # Housekeeping after the reply: the caller is not kept waiting for it.
             for clone in _reap_ended(clones):
-                cgroups.remove(clone)
-            _reap_ended(forgotten)
+                cgroups.remove(clone, plan.groups)
+            for pid in _reap_ended(forgotten):
+                cgroups.remove_worker(plan.groups, pid)
     finally:
-        for pid in live | forgotten | ({spare[0]} if spare else set()):
+        ended = live | forgotten | ({spare[0]} if spare else set())
+        for pid in ended:
             kill_group(pid)
-            kill_forked(pid, None)
+            _kill_child(pid)  # by pid too: a spare just forked may not have made its own group yet
+        for pid in ended:  # killed: reaped at once, then their memory groups can go
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            cgroups.remove_worker(plan.groups, pid)
 
 
-def _alive(spare):
+def _kill_child(pid: int) -> None:
+    """SIGKILL a child of this process (not reaped yet, so its pid cannot have been reused)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _alive(spare, plan):
     """``spare`` if that worker forked ahead is still waiting; None (and reaped) if it has died."""
     if spare is None:
         return None
@@ -140,6 +157,7 @@ def _alive(spare):
     except ChildProcessError:
         pass
     os.close(spare[1])
+    cgroups.remove_worker(plan.groups, spare[0])
     return None
 
 

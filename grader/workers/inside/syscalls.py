@@ -50,3 +50,12 @@ def cpu_wait(pid: int) -> float | None:
             return int(handle.read().split()[1]) / 1e9
     except (OSError, ValueError, IndexError):
         return None
+
+
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to a kernel file (``/proc``, ``/sys/fs/cgroup``) in one write, without buffering."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)

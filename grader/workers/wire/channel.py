@@ -18,6 +18,10 @@ from .codec import MAX_MESSAGE_BYTES, decode, encode
 _HEADER = struct.Struct(">I")
 
 
+UNREADABLE = "unreadable message"
+"""How a :class:`ChannelClosed` for a message that does not decode begins."""
+
+
 class ChannelClosed(Exception):
     """The other end closed the connection (or sent something unreadable)."""
 
@@ -35,6 +39,8 @@ class Channel:
     def __init__(self, read_fd: int, write_fd: int):
         self.read_fd = read_fd
         self.write_fd = write_fd
+        self.last_size = 0
+        """Bytes of the last message received."""
         self._buffer = bytearray()
 
     def send(self, value) -> None:
@@ -70,10 +76,11 @@ class Channel:
         end = _HEADER.size + length
         payload = bytes(self._buffer[_HEADER.size:end])
         del self._buffer[:end]
+        self.last_size = length
         try:
             return decode(payload)
-        except ValueError as exc:
-            raise ChannelClosed(f"unreadable message: {exc}") from None
+        except ValueError as exc:  # CodecError: the only error decoding raises
+            raise ChannelClosed(f"{UNREADABLE}: {exc}") from None
 
     def close(self) -> None:
         for fd in {self.read_fd, self.write_fd}:

@@ -5,9 +5,11 @@ raw bytes of the message's arrays, one after the other. Values cross as JSON
 with a few tagged forms; nothing is ever pickled. Array data is not text-encoded
 (no base64: a round trip of a call costs microseconds, and a check makes
 dozens). The decoder assumes its input is hostile: it enforces size and depth
-caps, accepts only numeric NumPy dtypes, checks that every array's bytes lie
-inside the message and match the declared shape, and turns anything it does
-not know into an error rather than an object.
+caps, accepts only numeric NumPy dtypes (named by their plain ``<f8`` form,
+never parsed by numpy's own dtype language), checks that every array's bytes
+lie inside the message, follow the previous array's and match the declared
+shape, and turns anything it does not know, and any failure at all while
+decoding, into a :class:`CodecError` rather than an object.
 
 Tagged forms (a dict with exactly one of these keys):
 
@@ -15,7 +17,11 @@ Tagged forms (a dict with exactly one of these keys):
 - ``{"d": [[key, value], ...]}``  a dict with string keys whose only key is
   one of these tags (any other dict with string keys is a JSON object)
 - ``{"a": [dtype, shape, start]}``  a NumPy array (C order, any numeric dtype)
-  whose ``size * itemsize`` bytes begin ``start`` bytes into the raw part
+  whose ``size * itemsize`` bytes begin ``start`` bytes into the raw part.
+  Arrays take the raw part in order, each starting where the one before it
+  ended, and together take all of it: no two arrays share bytes, so what a
+  message decodes to is never larger than the message (a reply whose entries
+  all pointed at the same bytes once decoded to 50 times its size)
 - ``{"o": [type_name, repr_text]}``  an object that is not plain data; it
   decodes to :class:`Opaque`, which no check accepts as a value
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from dataclasses import dataclass
 
@@ -39,6 +46,8 @@ MAX_INT_DIGITS = 4_000
 REPR_CHARS = 200
 
 _DTYPE_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+_DTYPE = re.compile(r"[<>|][biufc](1|2|4|8|16|32)")
+"""The only dtype strings looked at: byte order, kind, item size (``np.dtype`` parses far more, and can raise anything)."""
 _LENGTH = struct.Struct(">I")
 _TAGS = frozenset("tdao")
 _SMALL_INT = 10 ** 18  # far below MAX_INT_DIGITS: sent as it is
@@ -82,7 +91,19 @@ class _Raw:
 
 
 def decode(data: bytes):
-    """Parse bytes from the other side into plain Python values and arrays."""
+    """Parse bytes from the other side into plain Python values and arrays.
+
+    Raises :class:`CodecError`, and only that, for anything that is not a valid message.
+    """
+    try:
+        return _decode(data)
+    except CodecError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the bytes make fail is their sender's doing
+        raise CodecError(f"malformed message ({type(exc).__name__})") from None
+
+
+def _decode(data: bytes):
     if len(data) > MAX_MESSAGE_BYTES:
         raise CodecError(f"message of {len(data)} bytes exceeds the {MAX_MESSAGE_BYTES} byte cap")
     if len(data) < _LENGTH.size:
@@ -101,7 +122,29 @@ def decode(data: bytes):
         raw = json.loads(text.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # includes JSON and int-digit errors
         raise CodecError(f"not valid JSON: {exc}") from None
-    return _from_plain(raw, 0, [0], memoryview(data)[end:])
+    blob = _Blob(memoryview(data)[end:])
+    value = _from_plain(raw, 0, [0], blob)
+    if blob.used != len(blob.data):
+        raise CodecError(f"{len(blob.data) - blob.used} bytes after the arrays belong to none of them")
+    return value
+
+
+class _Blob:
+    """The raw part of a message being decoded, taken array by array in order."""
+
+    def __init__(self, data: memoryview):
+        self.data = data
+        self.used = 0
+
+    def take(self, start, size: int) -> memoryview:
+        """The next array's ``size`` bytes, which must start at ``start``: where the previous array ended."""
+        if type(start) is not int or start != self.used:
+            raise CodecError(f"array data at {start!r}, expected at {self.used}: arrays take the raw part "
+                             "in order, never sharing bytes")
+        if size > len(self.data) - start:
+            raise CodecError(f"array data has {len(self.data) - start} bytes, needs {size}")
+        self.used += size
+        return self.data[start:start + size]
 
 
 def _to_plain(value, depth, arrays):
@@ -171,7 +214,7 @@ def _opaque(value, why: str | None = None):
     return {"o": [type_name, str(why)[:REPR_CHARS]]}
 
 
-def _from_plain(raw, depth, count, blob):
+def _from_plain(raw, depth, count, blob: _Blob):
     count[0] += 1
     if count[0] > MAX_ITEMS:
         raise CodecError(f"more than {MAX_ITEMS} items")
@@ -216,28 +259,23 @@ def _decode_dict(body, depth, count, blob):
     return out
 
 
-def _decode_array(body, blob: memoryview):
+def _decode_array(body, blob: _Blob):
     if not (isinstance(body, list) and len(body) == 3):
         raise CodecError("malformed array")
     dtype_str, shape, start = body
+    if not (isinstance(dtype_str, str) and _DTYPE.fullmatch(dtype_str)):
+        raise CodecError(f"array dtype {str(dtype_str)[:20]!r} is not a plain numeric type")
     try:
-        dtype = np.dtype(dtype_str) if isinstance(dtype_str, str) and len(dtype_str) < 8 else None
-    except TypeError:
+        dtype = np.dtype(dtype_str)
+    except (TypeError, ValueError):
         dtype = None
     if dtype is None or dtype.kind not in _DTYPE_KINDS or dtype.hasobject or dtype.str != dtype_str:
         raise CodecError(f"array dtype {dtype_str!r} is not a plain numeric type")
     if not (isinstance(shape, list) and len(shape) <= 32
-            and all(type(n) is int and 0 <= n for n in shape)):
+            and all(type(n) is int and 0 <= n <= MAX_MESSAGE_BYTES for n in shape)):
         raise CodecError("malformed array shape")
-    size = math.prod(shape)
-    if size > MAX_MESSAGE_BYTES:
-        raise CodecError("array too large")
-    if type(start) is not int or not 0 <= start <= len(blob):
-        raise CodecError("array data outside the message")
-    needed = size * dtype.itemsize
-    if start + needed > len(blob):
-        raise CodecError(f"array data has {len(blob) - start} bytes, shape {tuple(shape)} needs {needed}")
-    return np.frombuffer(blob[start:start + needed], dtype=dtype).reshape(tuple(shape)).copy()
+    data = blob.take(start, math.prod(shape) * dtype.itemsize)
+    return np.frombuffer(data, dtype=dtype).reshape(tuple(shape)).copy()
 
 
 def _is_str_pair(body):
