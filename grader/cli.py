@@ -14,7 +14,9 @@ from .authoring import new as authoring
 from .authoring import verify as verify_mod
 from .cohort import cluster, layouts, summary
 from .cohort import run as cohort
-from .cohort.outputs import FOLDER_FORMATS, check_writable, parse_outputs, write_outputs
+from .cohort import cohort_report, plots, similarity
+from .cohort.outputs import FOLDER_FORMATS, Output, check_writable, parse_outputs, write_outputs
+from .core.files import RunFolder, write_atomic
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
 from .core.runner import ChecksBroken
@@ -239,9 +241,11 @@ def verify_command(obj: Context, kata_id):
               help="How the LMS named the download (default: detected from the names).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Grade on the Dask cluster of this scheduler, e.g. tcp://host:8786 (or set KATA_SCHEDULER).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+              help="Also write the cohort report: one HTML file with plots, misconceptions, changes and similarity.")
 @click.pass_obj
 def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, seed, layout,
-          scheduler):
+          scheduler, report_path):
     """Grade a folder of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
     folder = Path(submissions).expanduser().resolve()
@@ -256,13 +260,14 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         raise KataError("--feedback is inside the submissions folder, which kata never writes to; choose another place")
     layout = layout or layouts.detect(folder)
     try:
-        check_writable(outputs, feedback)
-        _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler)
+        report_output = _report_output(report_path, folder)
+        check_writable(outputs + report_output, feedback)
+        _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler, report_output)
     except (cohort.GradeError, cluster.ClusterError) as exc:
         raise KataError(str(exc)) from None
 
 
-def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler) -> None:
+def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout, scheduler, report_output) -> None:
     scheduler = scheduler or settings.setting("KATA_SCHEDULER") or None
     if scheduler:
         where = f"on the Dask cluster at {scheduler}"
@@ -274,13 +279,103 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
             click.echo(f"grading kata {kata.id} in {folder} ({layout} layout) {where}", err=True)
             run = grading.grade()
             write_outputs(run, outputs, feedback)
+            for output in report_output:
+                cohort_report.write_report(output.path, obj.manifest, run, folder, grading.folder.path,
+                                           changes=cohort_report.journal_changes(grading.journal))
             for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused):
                 click.echo(line)
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: every result so far is journaled; run the same command "
                                    "again to grade only what is missing") from None
-    for output in outputs:
+    for output in outputs + report_output:
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
+
+
+def _report_output(report_path, folder: Path) -> list:
+    """``--report`` as a one-item list of outputs (none without it); its libraries are checked before grading."""
+    if report_path is None:
+        return []
+    try:
+        plots.require()
+    except plots.ReportUnavailable as exc:
+        raise KataError(str(exc)) from None
+    return [_html_place(report_path, folder, "--report")]
+
+
+def _html_place(text: str, folder: Path, option: str) -> Output:
+    path = Path(text).expanduser().resolve()
+    if path == folder or folder in path.parents:
+        raise KataError(f"{option} {text} is inside the submissions folder, which kata never writes to; "
+                        "choose another place")
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise KataError(f"{option} {text}: the report is an HTML file; name it with .html")
+    return Output(path, ".html")
+
+
+@main.command("report")
+@click.argument("kata_id", metavar="ID")
+@click.argument("submissions", type=click.Path(file_okay=False))
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              metavar="FILE.html", help="The report to write.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=similarity.THRESHOLD, show_default=True,
+              help="Similarity that flags a pair: the share of the smaller file's code found in the other.")
+@click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
+              help="How the LMS named the download (default: detected from the names).")
+@click.pass_obj
+def report_command(obj: Context, kata_id, submissions, out, threshold, layout):
+    """Write the cohort report of kata ID's last grading of SUBMISSIONS, from its journal (grades nothing)."""
+    kata = obj.kata(kata_id)
+    folder = _submissions_folder(submissions)
+    output = _report_output(out, folder)
+    layout = layout or layouts.detect(folder)
+    try:
+        check_writable(output, None)
+        with cohort.hold(obj.manifest, kata, folder), RunFolder("report") as scratch:
+            run, stale, changes = cohort_report.from_journal(obj.manifest, kata, folder, layout, scratch.path)
+            cohort_report.write_report(output[0].path, obj.manifest, run, folder, scratch.path, changes=changes,
+                                       threshold=threshold, stale=stale)
+    except cohort.GradeError as exc:
+        raise KataError(str(exc)) from None
+    if stale:
+        click.echo(f"{len(stale)} submission{'s' if len(stale) != 1 else ''} changed since the last kata grade "
+                   "and left out: run kata grade to include them", err=True)
+    click.echo(f"wrote {output[0].path}")
+
+
+@main.command("similar")
+@click.argument("kata_id", metavar="ID")
+@click.argument("submissions", type=click.Path(file_okay=False))
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, metavar="FILE.csv",
+              help="The pairs to write, most similar first.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=similarity.THRESHOLD, show_default=True,
+              help="Similarity that flags a pair: the share of the smaller file's code found in the other.")
+@click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
+              help="How the LMS named the download (default: detected from the names).")
+@click.pass_obj
+def similar_command(obj: Context, kata_id, submissions, out, threshold, layout):
+    """Pairs of submissions for kata ID more alike than independent work, as CSV (grades nothing)."""
+    kata = obj.kata(kata_id)
+    folder = _submissions_folder(submissions)
+    path = Path(out).expanduser().resolve()
+    if path == folder or folder in path.parents:
+        raise KataError(f"--out {out} is inside the submissions folder, which kata never writes to; choose another place")
+    layout = layout or layouts.detect(folder)
+    try:
+        with RunFolder("similar") as scratch:
+            pairs, clusters, _ = cohort_report.pairs_for(obj.manifest, kata, folder, layout, scratch.path, threshold)
+    except similarity.SimilarityUnavailable as exc:
+        raise KataError(str(exc)) from None
+    write_atomic(path, cohort_report.pairs_csv(pairs))
+    click.echo(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} at or above {threshold:.0%} similarity in "
+               f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} (a reason to read them, not proof "
+               f"of copying); wrote {path}")
+
+
+def _submissions_folder(submissions: str) -> Path:
+    folder = Path(submissions).expanduser().resolve()
+    if not folder.is_dir():
+        raise KataError(f"submissions folder {submissions} does not exist; pass the folder holding one entry per student")
+    return folder
 
 
 @main.command()
