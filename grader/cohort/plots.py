@@ -41,7 +41,7 @@ def _svg(figure) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kata"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return re.sub(r"<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
 
 
 def histogram(percents: list) -> str:
