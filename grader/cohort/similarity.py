@@ -81,7 +81,7 @@ def _copydetect():
 
 
 def fingerprint(source: str, boilerplate=None, window: int = GUARANTEE - NOISE + 1):
-    """copydetect's fingerprint of one Python source text."""
+    """copydetect's fingerprint of one Python source text (tokenising it is nine tenths of the time)."""
     copydetect = _copydetect()
     return copydetect.CodeFingerprint("submission.py", NOISE, window, boilerplate=boilerplate,
                                       fp=io.StringIO(source), language="python")
