@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from report_cohort import HOSTILE, grade, make_cohort
 
 from grader.cli import main
-from grader.cohort import html_report, markup, report_sections
+from grader.cohort import cohort_report, html_report, markup, report_sections
 
 pytestmark = pytest.mark.xdist_group("report-cohort")
 
@@ -160,3 +160,25 @@ def test_kata_report_before_any_grading_is_one_line(graded, tmp_path):
     result = CliRunner().invoke(main, ["--root", str(ws), "report", "0.1", str(tmp_path / "empty"),
                                        "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and "run kata grade 0.1" in result.output
+
+
+class Change:
+    """A test double of grader.cohort.changes.Change (the journal's history comes with issue 22)."""
+
+    def __init__(self, student, old_score, new_score, max_score, reasons):
+        self.student, self.old_score, self.new_score = student, old_score, new_score
+        self.max_score, self.reasons = max_score, reasons
+
+
+def test_changes_since_the_previous_run_are_listed_with_why(graded, tmp_path, monkeypatch):
+    ws, subs, _, page = graded
+    assert "keeps no previous results" in page  # until the journal keeps its history
+    moved = [Change("bob", 1.0, 4.0, 4.0, ("submission changed",)),
+             Change(HOSTILE, 2.0, 0.0, 4.0, ("checks changed", "environment changed"))]
+    monkeypatch.setattr(cohort_report, "journal_changes", lambda journal: moved)
+    out = tmp_path / "r.html"
+    assert CliRunner().invoke(main, ["--root", str(ws), "report", "0.1", str(subs), "--out", str(out)]).exit_code == 0
+    rows = re.findall(r'<tr class="change">(.*?)</tr>', out.read_text())
+    assert len(rows) == 2
+    assert re.search(r'<a href="#s\d+-bob">bob</a></td><td class="n">1 &rarr; 4 / 4</td><td>submission changed', rows[0])
+    assert "&lt;img src=x onerror=alert(1)&gt;</a>" in rows[1] and "checks changed; environment changed" in rows[1]
