@@ -72,6 +72,10 @@ def test_clusters_group_linked_pairs():
 def test_passages_mark_the_shared_text():
     assert similarity.passages("abcdef", [[1, 4], [2, 6]]) == [("a", False), ("b", True), ("cd", False), ("ef", True)]
     assert similarity.passages("abc", None) == [("abc", False)]
+    stub_line = "    \"\"\"Return a + b.\"\"\"\n"
+    source = "def add(a, b):\n" + stub_line + "    return a + b\n"
+    marked = similarity.passages(source, [[0], [len(source)]], similarity.starting_lines([stub_line]))
+    assert marked == [("def add(a, b):\n", True), (stub_line, False), ("    return a + b\n", True)]
 
 
 @pytest.fixture(scope="module")

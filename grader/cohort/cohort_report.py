@@ -104,7 +104,8 @@ def build(manifest: Manifest, run: CohortRun, folder: Path, scratch: Path, *, ch
     view = collect(run.rows, kata, run.seed)
     pairs, clusters, sources = pairs_for(manifest, kata, folder, run.layout, scratch, threshold)
     return html_report.render(view, pairs=pairs, clusters=clusters, sources=sources, changes=changes,
-                              threshold=threshold, names=misconception_names(kata), stale=list(stale))
+                              threshold=threshold, names=misconception_names(kata), stale=list(stale),
+                              starting=starting_code(kata))
 
 
 def write_report(path: Path, manifest: Manifest, run: CohortRun, folder: Path, scratch: Path, **options) -> None:

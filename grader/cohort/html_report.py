@@ -44,11 +44,11 @@ mark{background:#fde58a}code{white-space:pre-wrap}.student{display:none}.student
 
 
 def render(view: CohortView, *, pairs: list, clusters: list, sources: dict, changes, threshold: float,
-           names: dict, stale: list = ()) -> str:
-    """The whole page as one string."""
+           names: dict, stale: list = (), starting: list = ()) -> str:
+    """The whole page as one string (``starting``: the stub and lesson code, never marked as shared)."""
     sections = [scores_section(view, stale), checks_section(view), misconceptions_section(view, names),
                 changes_section(view, changes), errors_section(view),
-                similarity_section(view, pairs, clusters, sources, threshold), students_section(view)]
+                similarity_section(view, pairs, clusters, sources, threshold, starting), students_section(view)]
     kata = view.kata
     title = f"kata {kata.id} {kata.title}: cohort report"
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

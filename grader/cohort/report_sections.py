@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .markup import link, text
 from .report_model import CohortView
-from .similarity import passages
+from .similarity import passages, starting_lines
 
 SIDE_BY_SIDE = 40
 """Flagged pairs shown side by side with their shared passages; the rest are listed (and all are in
@@ -75,10 +75,11 @@ def errors_section(view: CohortView) -> str:
             f"</p><table><tr><th>student</th><th>error</th><th>what to do</th></tr>{rows}</table></section>")
 
 
-def similarity_section(view: CohortView, pairs, clusters: list, sources: dict, threshold: float) -> str:
+def similarity_section(view: CohortView, pairs, clusters: list, sources: dict, threshold: float,
+                       starting: list = ()) -> str:
     head = ('<section id="similarity"><h2>Similarity</h2><p class="note">Pairs whose code is more alike than '
             f"independent work (at least {threshold:.0%} of the smaller file's own code found in the other, after "
-            "the stub and the lesson's code are set aside). A flag is a reason to read two files side by side, "
+            "the stub and the lesson's code are set aside; passages found in both are marked, the stub's lines never). A flag is a reason to read two files side by side, "
             "never proof of copying: students may share a source they were allowed to use.</p>")
     if pairs is None:
         return head + '<p class="note">Not computed for this report.</p></section>'
@@ -99,16 +100,17 @@ def similarity_section(view: CohortView, pairs, clusters: list, sources: dict, t
     parts.append("</table>")
     if len(pairs) > LISTED:
         parts.append(f"<p>... and {len(pairs) - LISTED} more: kata similar --out pairs.csv lists every pair.</p>")
+    lines = starting_lines(list(starting))
     for pair in pairs[:SIDE_BY_SIDE]:
         parts.append(f"<details class=\"side-by-side\"><summary>{text(pair.first)} &amp; "
                      f"{text(pair.second)}: {pair.similarity:.0%}</summary><div class=\"pair\">"
-                     f"{_code(sources.get(pair.first, ''), pair.slices[0])}"
-                     f"{_code(sources.get(pair.second, ''), pair.slices[1])}</div></details>")
+                     f"{_code(sources.get(pair.first, ''), pair.slices[0], lines)}"
+                     f"{_code(sources.get(pair.second, ''), pair.slices[1], lines)}</div></details>")
     parts.append("</section>")
     return "".join(parts)
 
 
-def _code(source: str, slices) -> str:
-    pieces = passages(source, slices)
+def _code(source: str, slices, lines: frozenset) -> str:
+    pieces = passages(source, slices, lines)
     return "<pre>" + "".join(f"<mark>{text(piece)}</mark>" if shared else text(piece)
                              for piece, shared in pieces) + "</pre>"

@@ -178,21 +178,32 @@ def clusters(pairs: list) -> list:
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g))
 
 
-def passages(source: str, slices) -> list:
-    """``[(text, shared)]`` pieces of ``source``, the shared passages marked (the renderer escapes)."""
+def passages(source: str, slices, starting: frozenset = frozenset()) -> list:
+    """``[(text, shared)]`` pieces of ``source``, the shared passages marked (the renderer escapes).
+
+    Lines of the starting code (``starting``: stripped lines of the stub and the lesson) are never
+    marked: a passage that matched around a docstring would otherwise light up the whole docstring."""
     if slices is None or len(slices) == 0 or len(slices[0]) == 0:
         return [(source, False)]
-    pieces, at = [], 0
-    for start, end in sorted(zip(slices[0], slices[1])):
-        start, end = max(int(start), at), int(end)
-        if start > at:
-            pieces.append((source[at:start], False))
-        if end > start:
-            pieces.append((source[start:end], True))
-        at = max(at, end)
-    if at < len(source):
-        pieces.append((source[at:], False))
+    marked = [False] * len(source)
+    for start, end in zip(slices[0], slices[1]):
+        marked[max(int(start), 0):int(end)] = [True] * max(0, min(int(end), len(source)) - max(int(start), 0))
+    at = 0
+    for line in source.splitlines(keepends=True):
+        if line.strip() and line.strip() in starting:
+            marked[at:at + len(line)] = [False] * len(line)
+        at += len(line)
+    pieces, start = [], 0
+    for index in range(1, len(source) + 1):
+        if index == len(source) or marked[index] != marked[start]:
+            pieces.append((source[start:index], marked[start]))
+            start = index
     return pieces
+
+
+def starting_lines(texts: list) -> frozenset:
+    """The stripped, non-empty lines of the starting code."""
+    return frozenset(line.strip() for text in texts for line in text.splitlines() if line.strip())
 
 
 LESSON_CODE = re.compile(r"```(?:python|py)\n(.*?)```", re.S)
