@@ -1,6 +1,7 @@
 """A small graded cohort of the tiny kata for the report's tests: every kind of row, a misconception,
 a planted copy, and a student whose name and messages are HTML that must never run."""
 
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -56,6 +57,9 @@ def make_cohort(base: Path):
     for name, text in STUDENTS.items():
         (subs / name).write_text(text)
     (subs / "dee.py").write_text((ws / "katas/0.1-tiny/.shipped/tiny.py").read_text())  # the stub, untouched
+    with zipfile.ZipFile(subs / "hal.zip", "w") as archive:  # unpacked by the run, and again for similarity
+        archive.writestr("hal/tiny.py", "def add(a, b):\n    return b + a\n\n\ndef mean(v):\n"
+                                        "    if len(v) == 0:\n        raise ValueError\n    return sum(v) / len(v)\n")
     return ws, subs
 
 

@@ -36,8 +36,8 @@ def check_counts(page):
 
 def test_counts_equal_the_json_gradebook(graded):
     _, _, book, page = graded
-    assert count(page, "total") == len(book) == 8
-    assert count(page, "graded") == sum(r["status"] == "graded" for r in book) == 6
+    assert count(page, "total") == len(book) == 9
+    assert count(page, "graded") == sum(r["status"] == "graded" for r in book) == 7
     assert count(page, "error") == sum(r["status"] == "error" for r in book) == 2
     assert count(page, "late") == sum(r["late"] for r in book)
     expected = {}
@@ -131,7 +131,7 @@ def test_kata_report_leaves_out_what_changed_since_grading(graded, tmp_path):
     result = CliRunner().invoke(main, ["--root", str(ws), "report", "0.1", str(changed), "--out", str(out)])
     assert result.exit_code == 0, result.output
     page = out.read_text()
-    assert count(page, "total") == 7 and re.search(r'id="stale">1 submission changed.*\(bob\)', page)
+    assert count(page, "total") == 8 and re.search(r'id="stale">1 submission changed.*\(bob\)', page)
     assert "1 submission changed since the last kata grade" in result.output
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from pathlib import Path
 
 from ..core import diagnose
@@ -29,14 +30,15 @@ SOURCE_CAP = 200_000
 def learner_sources(manifest: Manifest, kata: Kata, folder: Path, layout: str, scratch: Path) -> dict:
     """``{student: learner file as text}`` for every student whose entry has one (notebooks: their code cells)."""
     relative = kata.learner_path.relative_to(manifest.root).as_posix()
+    scratch = Path(tempfile.mkdtemp(prefix="sources-", dir=scratch))  # zips unpack afresh, beside the run's own
     sources = {}
     for sub in discover(folder, kata.files[0], relative, scratch, layout):
         if sub.error or sub.path is None:
             continue
         try:
             sources[sub.student] = _source_text(Path(sub.path))
-        except (OSError, ValueError):
-            continue  # unreadable here means ungradable there: the error row says why
+        except Exception:  # noqa: BLE001 - unreadable here means ungradable there: the error row says why
+            continue
     return sources
 
 
