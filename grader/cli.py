@@ -291,7 +291,7 @@ def _grade_into(obj, kata, folder, outputs, feedback, jobs, force, seed, layout,
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
 
 
-def _report_output(report_path, folder: Path) -> list:
+def _report_output(report_path, folder: Path, option: str = "--report") -> list:
     """``--report`` as a one-item list of outputs (none without it); its libraries are checked before grading."""
     if report_path is None:
         return []
@@ -299,7 +299,7 @@ def _report_output(report_path, folder: Path) -> list:
         plots.require()
     except plots.ReportUnavailable as exc:
         raise KataError(str(exc)) from None
-    return [_html_place(report_path, folder, "--report")]
+    return [_html_place(report_path, folder, option)]
 
 
 def _html_place(text: str, folder: Path, option: str) -> Output:
@@ -326,7 +326,7 @@ def report_command(obj: Context, kata_id, submissions, out, threshold, layout):
     """Write the cohort report of kata ID's last grading of SUBMISSIONS, from its journal (grades nothing)."""
     kata = obj.kata(kata_id)
     folder = _submissions_folder(submissions)
-    output = _report_output(out, folder)
+    output = _report_output(out, folder, "--out")
     layout = layout or layouts.detect(folder)
     try:
         check_writable(output, None)
