@@ -24,17 +24,18 @@ CHILD = r"""
 import resource, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from grader import workspace
-from grader.cohort.run import CohortRun, JournalRows, Output, write_outputs
 from grader.cohort.journal import Journal
-from grader.learner.report import summary_lines
+from grader.cohort.outputs import Output, write_outputs
+from grader.cohort.run import CohortRun, JournalRows
+from grader.cohort.summary import summary_lines
+from grader.learner import workspace
 
 folder = Path(sys.argv[2])
 manifest = workspace.load_manifest(Path(sys.argv[1]))
 kata = manifest.get("10.2")
 journal = Journal(folder / "journal.jsonl")
-for student, (offset, _, _) in journal.entries.items():
-    journal.current[student] = offset
+for student, entry in journal.entries.items():
+    journal.current[student] = entry.offset
 order = [(student, None) for student in sorted(journal.current)]
 run = CohortRun(kata, 1, rows=JournalRows(journal, order))
 outputs = [Output(folder / "g.csv", ".csv"), Output(folder / "g.json", ".json"), Output(folder / "g.xml", ".xml")]

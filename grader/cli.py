@@ -19,11 +19,15 @@ from .cohort.changes import changes
 from .cohort.handback import Handback
 from .cohort.outputs import (
     FOLDER_FORMATS,
+    Output,
     check_layout,
     check_writable,
     parse_outputs,
     write_outputs,
 )
+from .cohort.report import build as cohort_report
+from .cohort.report import plots, similarity
+from .core.files import RunFolder, write_atomic
 from .core.grading import Grader, new_seed
 from .core.manifest import ManifestError
 from .core.results import error_result
@@ -271,16 +275,14 @@ def verify_command(obj: Context, kata_id):
               help="What a roster student without a submission gets: the cell as exported, or 0.")
 @click.option("--feedback-zip", "feedback_zip", type=click.Path(dir_okay=False), default=None,
               help="A zip of feedback files named as your LMS's bulk feedback upload reads them (Canvas, Moodle).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+              help="Also write the cohort report: one HTML file with plots, misconceptions, changes and similarity.")
 @click.pass_obj
 def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedback_dir, force, students, seed, layout,
-          scheduler, roster, column, missing, feedback_zip):
+          scheduler, roster, column, missing, feedback_zip, report_path):
     """Grade a folder (or the download zip) of submissions for kata ID into gradebooks."""
     kata = obj.kata(kata_id)
-    folder = Path(submissions).expanduser().resolve()
-    if not (folder.is_dir() or archive.is_zip(folder)):
-        what = "is neither a folder nor a .zip" if folder.exists() else "does not exist"
-        raise KataError(f"submissions {submissions} {what}; pass the folder holding one entry per student, "
-                        "or the zip your LMS's download gave")
+    folder = _submissions_place(submissions)
     if column is not None and roster is None:
         raise KataError("--column names a column of --roster; pass the gradebook your LMS exported with --roster")
     try:
@@ -295,8 +297,10 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
             raise KataError(f"{option} is inside the submissions folder, which kata never writes to; "
                             "choose another place")
     try:
-        check_writable(outputs, feedback, back.feedback_zip)
-        _grade_into(obj, kata, folder, outputs, feedback, back, jobs, (force, students), seed, layout, scheduler)
+        report_output = _report_output(report_path, folder)
+        check_writable(outputs + report_output, feedback, back.feedback_zip)
+        _grade_into(obj, kata, folder, outputs + report_output, feedback, back, jobs, (force, students), seed, layout,
+                    scheduler)
     except (cohort.GradeError, cluster.ClusterError, archive.DownloadError) as exc:
         raise KataError(str(exc)) from None
 
@@ -319,7 +323,10 @@ def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, regrade, seed,
                                              else "have every protection")
             click.echo(f"grading kata {kata.id} in {folder} ({grading.layout} layout) {where}", err=True)
             run = grading.grade()
-            notes = write_outputs(run, outputs, feedback, back)
+            notes = write_outputs(run, [o for o in outputs if o.kind != ".html"], feedback, back)
+            for output in (o for o in outputs if o.kind == ".html"):
+                cohort_report.write_report(output.path, obj.manifest, run, grading.source, grading.folder.path,
+                                           changes=changes(run.journal))
             for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal),
                                               lacking) + notes:
                 click.echo(line)
@@ -328,6 +335,98 @@ def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, regrade, seed,
                                    "again to grade only what is missing") from None
     for output in outputs:
         click.echo(f"wrote {output.path}{'/' if output.kind in FOLDER_FORMATS else ''}")
+
+
+def _report_output(report_path, folder: Path, option: str = "--report") -> list:
+    """``--report`` as a one-item list of outputs (none without it); its libraries are checked before grading."""
+    if report_path is None:
+        return []
+    try:
+        plots.require()
+    except plots.ReportUnavailable as exc:
+        raise KataError(str(exc)) from None
+    return [_html_place(report_path, folder, option)]
+
+
+def _html_place(text: str, folder: Path, option: str) -> Output:
+    path = Path(text).expanduser().resolve()
+    if path == folder or folder in path.parents:
+        raise KataError(f"{option} {text} is inside the submissions folder, which kata never writes to; "
+                        "choose another place")
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise KataError(f"{option} {text}: the report is an HTML file; name it with .html")
+    return Output(path, ".html")
+
+
+@main.command("report")
+@click.argument("kata_id", metavar="ID")
+@click.argument("submissions", type=click.Path())
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              metavar="FILE.html", help="The report to write.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=similarity.THRESHOLD, show_default=True,
+              help="Similarity that flags a pair: the share of the smaller file's code found in the other.")
+@click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
+              help="How the LMS named the download (default: detected from the names).")
+@click.pass_obj
+def report_command(obj: Context, kata_id, submissions, out, threshold, layout):
+    """Write the cohort report of kata ID's last grading of SUBMISSIONS, from its journal (grades nothing)."""
+    kata = obj.kata(kata_id)
+    folder = _submissions_place(submissions)
+    output = _report_output(out, folder, "--out")
+    try:
+        check_writable(output, None)
+        with cohort.hold(obj.manifest, kata, folder), RunFolder("report") as scratch:
+            source = archive.open_download(folder, scratch.path)
+            run, stale, changed = cohort_report.from_journal(obj.manifest, kata, folder, source,
+                                                             layout or layouts.detect(source), scratch.path)
+            cohort_report.write_report(output[0].path, obj.manifest, run, source, scratch.path, changes=changed,
+                                       threshold=threshold, stale=stale)
+    except (cohort.GradeError, archive.DownloadError) as exc:
+        raise KataError(str(exc)) from None
+    if stale:
+        click.echo(f"{len(stale)} submission{'s' if len(stale) != 1 else ''} changed since the last kata grade "
+                   "and left out: run kata grade to include them", err=True)
+    click.echo(f"wrote {output[0].path}")
+
+
+@main.command("similar")
+@click.argument("kata_id", metavar="ID")
+@click.argument("submissions", type=click.Path())
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, metavar="FILE.csv",
+              help="The pairs to write, most similar first.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=similarity.THRESHOLD, show_default=True,
+              help="Similarity that flags a pair: the share of the smaller file's code found in the other.")
+@click.option("--layout", type=click.Choice(layouts.LAYOUTS), default=None,
+              help="How the LMS named the download (default: detected from the names).")
+@click.pass_obj
+def similar_command(obj: Context, kata_id, submissions, out, threshold, layout):
+    """Pairs of submissions for kata ID more alike than independent work, as CSV (grades nothing)."""
+    kata = obj.kata(kata_id)
+    folder = _submissions_place(submissions)
+    path = Path(out).expanduser().resolve()
+    if path == folder or folder in path.parents:
+        raise KataError(f"--out {out} is inside the submissions folder, which kata never writes to; choose another place")
+    try:
+        with RunFolder("similar") as scratch:
+            source = archive.open_download(folder, scratch.path)
+            pairs, clusters, _ = cohort_report.pairs_for(obj.manifest, kata, source, layout or layouts.detect(source),
+                                                         scratch.path, threshold)
+    except (similarity.SimilarityUnavailable, archive.DownloadError) as exc:
+        raise KataError(str(exc)) from None
+    write_atomic(path, cohort_report.pairs_csv(pairs))
+    click.echo(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} at or above {threshold:.0%} similarity in "
+               f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} (a reason to read them, not proof "
+               f"of copying); wrote {path}")
+
+
+def _submissions_place(submissions: str) -> Path:
+    """The submissions as ``kata grade`` takes them: a folder, or the download zip."""
+    folder = Path(submissions).expanduser().resolve()
+    if not (folder.is_dir() or archive.is_zip(folder)):
+        what = "is neither a folder nor a .zip" if folder.exists() else "does not exist"
+        raise KataError(f"submissions {submissions} {what}; pass the folder holding one entry per student, "
+                        "or the zip your LMS's download gave")
+    return folder
 
 
 @main.command()

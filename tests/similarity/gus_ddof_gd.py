@@ -1,0 +1,208 @@
+"""Kata 10.2: maximum likelihood estimation.
+
+Fill in each function below, then run ``kata check 10.2``. The lesson is in
+README.md beside this file. You may use NumPy, SciPy and the standard library.
+"""
+
+import numpy as np
+
+
+def binomial_mle(heads, n):
+    """Maximum likelihood estimate of the success probability p.
+
+    ``heads`` successes were observed in ``n`` independent trials.
+
+    Returns:
+        float: heads / n.
+
+    Raises:
+        ValueError: unless n >= 1 and 0 <= heads <= n.
+    """
+    if n < 1 or heads > n or heads < 0:
+        raise ValueError("check your counts")
+    return heads / n
+
+
+def binomial_log_likelihood(p, heads, n):
+    """Log-likelihood of p for one observed sequence of ``n`` trials with ``heads`` successes.
+
+        heads * ln(p) + (n - heads) * ln(1 - p)
+
+    This is the log-probability of the observed sequence, so it has no binomial
+    coefficient. Use the convention 0 * ln(0) = 0: data that is impossible under p
+    (a head when p = 0, say) gives -inf, never nan.
+
+    Args:
+        p: a float, or a NumPy array of probabilities.
+        heads, n: the observed counts.
+
+    Returns:
+        A float when p is a float; an array shaped like p when p is an array.
+
+    Raises:
+        ValueError: if any p lies outside [0, 1], or unless n >= 1 and 0 <= heads <= n.
+    """
+    if n < 1 or heads > n or heads < 0:
+        raise ValueError("check your counts")
+    pp = np.array(p, dtype=float)
+    if np.min(pp) < 0 or np.max(pp) > 1:
+        raise ValueError("p must lie in [0,1]")
+    result = heads * np.log(pp) + (n - heads) * np.log(1 - pp)
+    return result
+
+
+def gaussian_mle(data):
+    """Maximum likelihood estimates (mu, sigma) of a normal distribution.
+
+    Args:
+        data: a 1-D NumPy array of observations.
+
+    Returns:
+        (mu, sigma): the sample mean and the square root of the mean squared
+        deviation from it (divide by n, not n - 1). sigma, not the variance.
+
+    Raises:
+        ValueError: if data is empty.
+    """
+    if len(data) < 1:
+        raise ValueError("no data given")
+    return np.mean(data), np.std(data, ddof=1)
+
+
+def gaussian_log_likelihood(mu, sigma, data):
+    """Log-likelihood of (mu, sigma) for ``data`` under a normal distribution.
+
+        -n/2 * ln(2 * pi * sigma**2) - sum((x - mu)**2) / (2 * sigma**2)
+
+    Args:
+        mu, sigma: the parameters (floats).
+        data: a 1-D NumPy array of observations.
+
+    Returns:
+        float: the log-likelihood, summed over the data. It must stay finite
+        for thousands of points and for points far from mu: a product of
+        densities, or one density far out, underflows to 0.
+
+    Raises:
+        ValueError: if sigma <= 0.
+    """
+    if sigma <= 0:
+        raise ValueError("sigma <= 0")
+    N = len(data)
+    return -N / 2 * np.log(2 * np.pi * sigma ** 2) - np.sum((np.array(data) - mu) ** 2) / (2 * sigma ** 2)
+
+
+def linear_regression_nll(params, X, y):
+    """Negative log-likelihood of a line with Gaussian noise.
+
+    The model is y = m * X + b + noise, noise ~ N(0, sigma**2), with
+    sigma = exp(log_sigma) so that an optimiser may try any real log_sigma:
+
+        n/2 * ln(2 * pi * sigma**2) + sum((y - (m * X + b))**2) / (2 * sigma**2)
+
+    Args:
+        params: a sequence (m, b, log_sigma): a tuple, list or NumPy array.
+        X, y: 1-D NumPy arrays of the same length.
+
+    Returns:
+        float: the negative log-likelihood, summed over the data.
+
+    Raises:
+        ValueError: if X and y differ in length (NumPy would broadcast an
+            array of length 1 silently: check the lengths yourself).
+    """
+    m = params[0]
+    b = params[1]
+    sigma = np.exp(params[2])
+    N = len(y)
+    if len(X) != N:
+        raise ValueError("X, y lengths")
+    pred = m * np.array(X) + b
+    return N / 2 * np.log(2 * np.pi * sigma ** 2) + np.sum((np.array(y) - pred) ** 2) / (2 * sigma ** 2)
+
+
+def fit_linear_regression_mle(X, y):
+    """Maximum likelihood estimates (m, b, sigma) of the model above.
+
+    They are the least-squares slope and intercept, and sigma is the square root
+    of the mean squared residual. Solve in closed form, or minimise
+    ``linear_regression_nll`` numerically (scipy.optimize.minimize, started
+    where the data is).
+
+    Args:
+        X, y: 1-D NumPy arrays of the same length, on any scale (X need not be
+            near 0; n may be in the hundreds).
+
+    Returns:
+        (m, b, sigma) whose negative log-likelihood is within 0.001 of its
+        minimum (about 0.05 standard errors from the MLE): a fit is judged by
+        the likelihood it reaches, not by its digits.
+    """
+    X = np.array(X, dtype=float)
+    y = np.array(y, dtype=float)
+    m, b = 0.0, 0.0
+    lr = 0.01
+    for step in range(5000):
+        pred = m * X + b
+        dm = -2 * np.mean(X * (y - pred))
+        db = -2 * np.mean(y - pred)
+        m -= lr * dm
+        b -= lr * db
+    sigma = np.sqrt(np.mean((y - m * X - b) ** 2))
+    return m, b, sigma
+
+
+def logistic_nll(params, X, y):
+    """Negative log-likelihood of logistic regression (the summed binary cross-entropy).
+
+    With z = w * x + b and P(y = 1 | x) = 1 / (1 + exp(-z)):
+
+        sum(ln(1 + exp(z)) - y * z)
+
+    Compute ln(1 + exp(z)) in a way that stays finite and accurate for |z| up
+    to 1000 (exp(1000) overflows a float).
+
+    Args:
+        params: a sequence (w, b).
+        X: the inputs, a 1-D NumPy array (or an n x 1 array).
+        y: labels, a 1-D NumPy array of 0s and 1s.
+
+    Returns:
+        float: the negative log-likelihood, summed over the data.
+
+    Raises:
+        ValueError: if X and y differ in length (check it yourself, as above).
+    """
+    w = params[0]
+    b = params[1]
+    X = np.array(X).flatten()
+    if len(X) != len(y):
+        raise ValueError("X, y lengths")
+    z = w * X + b
+    return np.sum(np.log(1 + np.exp(z)) - np.array(y) * z)
+
+
+def fit_logistic_mle(X, y):
+    """Maximum likelihood estimates (w, b) of logistic regression.
+
+    The minimiser of ``logistic_nll`` (the data is not linearly separable, so
+    it exists). Newton's method, gradient descent or scipy.optimize.minimize all
+    work.
+
+    Args:
+        X: a 1-D NumPy array of inputs, on any scale (X need not be near 0;
+            n may be in the hundreds).
+        y: a 1-D NumPy array of 0/1 labels.
+
+    Returns:
+        (w, b) whose negative log-likelihood is within 0.001 of its minimum.
+    """
+    X = np.array(X, dtype=float).flatten()
+    y = np.array(y, dtype=float)
+    w, b = 0.0, 0.0
+    lr = 0.1
+    for step in range(2000):
+        prob = 1 / (1 + np.exp(-(w * X + b)))
+        w -= lr * np.mean((prob - y) * X)
+        b -= lr * np.mean(prob - y)
+    return w, b
