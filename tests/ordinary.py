@@ -70,15 +70,21 @@ def _expose_python(hold: Path) -> list:
         parts = Path(root).parts
         for depth in range(2, len(parts) + 1):
             folder = str(Path(*parts[:depth]))
-            if not os.stat(folder).st_mode & stat.S_IXOTH:
-                blocked.setdefault(folder, set()).add(root)
+            if not os.stat(folder).st_mode & stat.S_IXOTH:  # a venv made by mktemp -d is itself 0700
+                inside = [os.path.join(root, n) for n in os.listdir(root)] if folder == root else [root]
+                blocked.setdefault(folder, set()).update(inside)
                 break
     lines = []
     for number, (folder, keep) in enumerate(sorted(blocked.items())):
         keep = [k for k in sorted(keep) if not any(k != o and k.startswith(o + "/") for o in keep)]
+        links = {k: os.readlink(k) for k in keep if os.path.islink(k)}
+        keep = [k for k in keep if k not in links]
         for index, path in enumerate(keep):
-            lines += [f"mkdir -p {hold}/{number}-{index}", f"mount --bind {shlex.quote(path)} {hold}/{number}-{index}"]
+            kind = "mkdir -p" if os.path.isdir(path) else "touch"
+            lines += [f"{kind} {hold}/{number}-{index}", f"mount --bind {shlex.quote(path)} {hold}/{number}-{index}"]
         lines.append(f"mount -t tmpfs -o mode=755,size=1m tmpfs {shlex.quote(folder)}")
         for index, path in enumerate(keep):
-            lines += [f"mkdir -p {shlex.quote(path)}", f"mount --move {hold}/{number}-{index} {shlex.quote(path)}"]
+            kind = "mkdir -p" if os.path.isdir(path) else f"mkdir -p {shlex.quote(os.path.dirname(path))}; touch"
+            lines += [f"{kind} {shlex.quote(path)}", f"mount --move {hold}/{number}-{index} {shlex.quote(path)}"]
+        lines += [f"ln -s {shlex.quote(target)} {shlex.quote(link)}" for link, target in links.items()]
     return lines

@@ -1,12 +1,15 @@
 """The worker boundary: data crossing, exceptions, deadlines, crashes, replacement."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
+from pathlib import Path
 
 import numpy as np
 import psutil
@@ -392,3 +395,49 @@ def test_a_fork_server_closed_right_after_a_spawn_ends_with_its_spare():
             proc.kill()  # its spare then sees its channel close, and ends
             proc.wait()
             pytest.fail("the fork server waited forever for a spare it had not killed")
+
+
+def test_a_python_in_a_folder_only_its_owner_can_enter_stays_usable():
+    """A virtual environment made by ``mktemp -d`` is ``0700``: a worker with a uid of its own still runs
+    its ``bin/python`` (tools learners call with ``sys.executable``) and follows its ``lib64`` link."""
+    if os.geteuid() != 0:
+        pytest.skip("workers get a uid of their own only when kata runs as root")
+    venv = Path(tempfile.mkdtemp(prefix="kata-venv-", dir="/tmp"))  # as mktemp -d makes it
+    try:
+        answer = _run_tool_as_a_worker(venv)
+    finally:
+        shutil.rmtree(venv)
+    assert answer == "ran|True"
+
+
+def _run_tool_as_a_worker(venv: Path) -> str:
+    from grader.workers.inside import private
+    from grader.workers.inside import syscalls as linux
+
+    (venv / "bin").mkdir(parents=True)
+    (venv / "lib" / "site-packages").mkdir(parents=True)
+    (venv / "lib64").symlink_to("lib")
+    (venv / "bin" / "tool").write_text("#!/bin/sh\necho ran\n")
+    (venv / "bin" / "tool").chmod(0o755)
+    venv.chmod(0o700)
+    roots = [str(venv), str(venv / "lib" / "site-packages")]
+    assert list(private._blocked_folders(roots)) == [str(venv)]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a mount namespace of its own, the folders covered as a worker's are, then the worker's uid
+        try:
+            os.close(read)
+            linux.unshare(linux.CLONE_NEWNS)
+            linux.mount("none", "/", None, linux.MS_REC | linux.MS_PRIVATE)
+            for folder, keep in private._blocked_folders(roots).items():
+                private._cover(folder, keep, size="1m")
+            os.setgid(65534)
+            os.setuid(65534)
+            ran = subprocess.run([str(venv / "bin" / "tool")], capture_output=True, text=True).stdout.strip()
+            os.write(write, f"{ran}|{os.path.isdir(venv / 'lib64' / 'site-packages')}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 100).decode()
+    os.waitpid(pid, 0)
+    return answer

@@ -57,14 +57,17 @@ def write_submission(files: dict) -> None:
 
 
 def _blocked_folders(read_roots) -> dict:
-    """Folders an unprivileged user cannot enter on the way to a Python path."""
+    """Folders an unprivileged user cannot enter on the way to (or at) a Python path, each with
+    the paths to bind back in: the Python path, or, when it is that folder itself (a virtual
+    environment made by ``mktemp -d`` is ``0700``), everything in it."""
     blocked: dict = {}
     for root in read_roots:
         parts = Path(root).parts
-        for depth in range(2, len(parts)):
+        for depth in range(2, len(parts) + 1):
             folder = str(Path(*parts[:depth]))
             if not os.stat(folder).st_mode & stat.S_IXOTH:
-                blocked.setdefault(folder, []).append(root)
+                inside = [os.path.join(root, name) for name in os.listdir(root)] if folder == root else [root]
+                blocked.setdefault(folder, []).extend(inside)
                 break
     return {folder: _outermost(roots) for folder, roots in blocked.items()}
 
@@ -75,9 +78,13 @@ def _outermost(paths: list) -> list:
 
 
 def _cover(folder: str, keep: list, size: str) -> None:
-    """Mount an empty tmpfs over ``folder``, then bind the ``keep`` paths back in."""
-    held = {path: os.open(path, os.O_PATH) for path in keep}
+    """Mount an empty tmpfs over ``folder``, then bind the ``keep`` paths back in (symbolic links made again)."""
+    links = {path: os.readlink(path) for path in keep if os.path.islink(path)}
+    held = {path: os.open(path, os.O_PATH) for path in keep if path not in links}
     linux.mount("tmpfs", folder, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={size},mode=755")
+    for path, target in links.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.symlink(target, path)
     for path, fd in held.items():
         if os.path.isdir(f"/proc/self/fd/{fd}"):
             os.makedirs(path, exist_ok=True)
