@@ -260,14 +260,15 @@ MEMORY_THROUGH_CHILDREN = """
             finally:
                 os._exit(0)
         children.append(pid)
-    held, deadline = 0, time.monotonic() + 2.0
-    while held < 4 and time.monotonic() < deadline:
-        if select.select([read], [], [], 0.1)[0]:
+    held, ended, deadline = 0, False, time.monotonic() + 2.0
+    while held < 4 and not ended and time.monotonic() < deadline:  # all four hold their block, or one was killed
+        if select.select([read], [], [], 0.05)[0]:
             held += len(os.read(read, 4))
-    alive = [os.waitpid(pid, os.WNOHANG) == (0, 0) for pid in children]  # none killed for memory meanwhile
+        ended = any(os.waitpid(pid, os.WNOHANG) != (0, 0) for pid in children)
+    ended = ended or any(os.waitpid(pid, os.WNOHANG) != (0, 0) for pid in children)  # none killed meanwhile
     for pid in children:
         os.kill(pid, signal.SIGKILL)
-    return held == 4 and all(alive)
+    return held == 4 and not ended
 """
 
 FORKS = """
