@@ -155,3 +155,22 @@ def _standard(name: str) -> bool:
     import sys
 
     return name in sys.stdlib_module_names or name == "__future__"
+
+
+def test_the_readme_layout_table_names_every_module():
+    """A row names modules in backticks; a bare name after the first is in the first one's folder
+    (``workers/inside/sandbox.py``, ``private.py``); a package's own row (``core/``) covers its ``__init__.py``."""
+    import re
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| module | role |"):].split("\n\n", 1)[0]
+    named = set()
+    for line in table.splitlines()[2:]:
+        cell = line.split("|")[1]
+        names = re.findall(r"`([^`]+)`", cell)
+        folder = names[0].rsplit("/", 1)[0] + "/" if "/" in names[0].rstrip("/") else ""
+        for name in names:
+            named.add(name + "__init__.py" if name.endswith("/") else name if "/" in name else folder + name)
+    present = {str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")}
+    assert sorted(present - named) == [], "modules the README's layout table does not name"
+    assert sorted(named - present) == [], "the README's layout table names modules that are gone"
