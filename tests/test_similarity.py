@@ -65,6 +65,28 @@ def test_independent_learners_stay_far_below_the_threshold(cohort):
     assert pairs and max(p.similarity for p in pairs) < 0.35
 
 
+def test_a_large_cohort_fingerprinted_on_every_core_finds_the_same_pairs(cohort, monkeypatch):
+    serial = similarity.similar_pairs(cohort, threshold=0.2)
+    import concurrent.futures
+    import threading
+
+    pools = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(similarity, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(similarity.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # pytest-xdist's threads: forking is safe here
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    parallel = similarity.similar_pairs(cohort, threshold=0.2)
+    assert len(pools) == 1
+    assert serial and [(p.first, p.second, p.similarity, p.tokens) for p in parallel] == \
+        [(p.first, p.second, p.similarity, p.tokens) for p in serial]
+
+
 def test_clusters_group_linked_pairs():
     pairs = [similarity.Pair("a", "b", 0.9), similarity.Pair("b", "c", 0.8), similarity.Pair("x", "y", 0.7)]
     assert similarity.clusters(pairs) == [["a", "b", "c"], ["x", "y"]]

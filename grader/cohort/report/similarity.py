@@ -21,6 +21,7 @@ It flags, it never accuses: a flagged pair is a reason to read two files side by
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def similar_pairs(cohort: Cohort, threshold: float = THRESHOLD) -> list:
     copydetect = _copydetect()
     boilerplate = boilerplate_hashes(cohort.boilerplate)
     students = sorted(cohort.sources)
-    prints = [fingerprint(cohort.sources[s], boilerplate) for s in students]
+    prints = _fingerprints([cohort.sources[s] for s in students], boilerplate)
     common = _common(prints, max(COMMON_MIN, int(COMMON_SHARE * len(prints))))
     for item in prints:
         _drop(item, common)
@@ -113,6 +114,32 @@ def similar_pairs(cohort: Cohort, threshold: float = THRESHOLD) -> list:
                               int(tokens), slices))
     pairs.sort(key=lambda p: (-p.similarity, p.first, p.second))
     return pairs
+
+
+PARALLEL_FROM = 200
+"""A cohort this large is fingerprinted on every core (each process takes a share of the texts)."""
+
+
+def _fingerprints(sources: list, boilerplate) -> list:
+    """The fingerprint of each source text, in order: tokenising dominates, so large cohorts use every core.
+
+    copydetect hashes k-grams with Python's ``hash``, which differs between interpreters: fingerprints
+    compare only within one process and the processes it forks. So the work is shared by forked processes
+    (kata's own code over text, returning fingerprints; no learner code runs), and only where forking is
+    safe: a fork start method, and no other thread that could hold a lock at the fork.
+    """
+    import multiprocessing
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if (cores < 2 or len(sources) < PARALLEL_FROM or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [fingerprint(source, boilerplate) for source in sources]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(fingerprint, sources, [boilerplate] * len(sources),
+                             chunksize=max(1, len(sources) // (4 * cores))))
 
 
 def _smaller_share(first, second, shares) -> float:
