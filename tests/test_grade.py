@@ -528,9 +528,12 @@ def test_sigterm_or_sighup_ends_a_run_as_ctrl_c_does(tmp_path, signum):
                             env={**os.environ, "TMPDIR": str(temp)}, start_new_session=True)
     try:
         journal = next_journal(ws, proc)
-        time.sleep(1.0)  # grading
+        deadline = time.monotonic() + 60
+        while len(descendants(proc.pid)) < 4 and time.monotonic() < deadline:  # grading processes, fork servers
+            time.sleep(0.05)
+        time.sleep(0.5)  # grading: workers under way
         started = descendants(proc.pid)  # grading processes, fork servers, workers (as many as exist by now)
-        assert len(started) >= 2
+        assert len(started) >= 4
         proc.send_signal(signum)  # to kata itself, as `kill PID` or a closed terminal does
         _, err = proc.communicate(timeout=60)
     finally:
