@@ -10,12 +10,11 @@ authors' workspace.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 from ..core.bundle import build_wheel, learner_files
+from ..core.files import atomic_path
 from ..core.manifest import Manifest
 
 HEADER = ("# A learner's copy, written by 'kata export workspace': the katas without their reference solutions\n"
@@ -23,7 +22,7 @@ HEADER = ("# A learner's copy, written by 'kata export workspace': the katas wit
 
 README = """# Katas
 
-Numeric Python katas, checked by kata. Install kata once (Python 3.9 or later):
+Numeric Python katas, checked by kata. Install kata once (Python 3.10 or later):
 
 ```
 pip install {wheel}
@@ -75,14 +74,6 @@ def _write_folder(files: dict, out: Path) -> None:
 def _write_zip(files: dict, out: Path) -> None:
     if out.is_dir():
         raise ExportError(f"--out {out} is a folder; name a .zip file, or a new folder without .zip")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in files.items():
-                archive.writestr(name, data)
-        os.replace(temp, out)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    with atomic_path(out) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)

@@ -17,6 +17,7 @@ from ..cohort.outputs import (
     Output,
     check_layout,
     check_writable,
+    inside,
     parse_outputs,
     write_outputs,
 )
@@ -82,9 +83,8 @@ def grade(obj: Context, kata_id, submissions, outs, folder_format, jobs, feedbac
         raise KataError(str(exc)) from None
     feedback = Path(feedback_dir).expanduser().resolve() if feedback_dir else None
     for option, place in (("--feedback", feedback), ("--feedback-zip", back.feedback_zip)):
-        if place is not None and (place == folder or folder in place.parents):
-            raise KataError(f"{option} is inside the submissions folder, which kata never writes to; "
-                            "choose another place")
+        if place is not None:
+            _outside_submissions(place, folder, option)
     try:
         report_output = _report_output(report_path, folder)
         check_writable(outputs + report_output, feedback, back.feedback_zip)
@@ -113,10 +113,11 @@ def _grade_into(obj, kata, folder, outputs, feedback, back, jobs, regrade, seed,
             click.echo(f"grading kata {kata.id} in {folder} ({grading.layout} layout) {where}", err=True)
             run = grading.grade()
             notes = write_outputs(run, [o for o in outputs if o.kind != ".html"], feedback, back)
+            changed = changes(run.journal)
             for output in (o for o in outputs if o.kind == ".html"):
                 cohort_report.write_report(output.path, obj.manifest, run, grading.source, grading.folder.path,
-                                           changes=changes(run.journal))
-            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changes(run.journal),
+                                           changes=changed)
+            for line in summary.summary_lines(run.rows, run.seed, run.graded, run.reused, changed,
                                               lacking) + notes:
                 click.echo(line)
     except KeyboardInterrupt:
@@ -139,9 +140,7 @@ def _report_output(report_path, folder: Path, option: str = "--report") -> list:
 
 def _html_place(text: str, folder: Path, option: str) -> Output:
     path = Path(text).expanduser().resolve()
-    if path == folder or folder in path.parents:
-        raise KataError(f"{option} {text} is inside the submissions folder, which kata never writes to; "
-                        "choose another place")
+    _outside_submissions(path, folder, f"{option} {text}")
     if path.suffix.lower() not in (".html", ".htm"):
         raise KataError(f"{option} {text}: the report is an HTML file; name it with .html")
     return Output(path, ".html")
@@ -189,8 +188,7 @@ def similar_command(obj: Context, kata_id, submissions, out, threshold, layout):
     kata = obj.kata(kata_id)
     folder = _submissions_place(submissions)
     path = Path(out).expanduser().resolve()
-    if path == folder or folder in path.parents:
-        raise KataError(f"--out {out} is inside the submissions folder, which kata never writes to; choose another place")
+    _outside_submissions(path, folder, f"--out {out}")
     try:
         with RunFolder("similar") as scratch:
             source = archive.open_download(folder, scratch.path)
@@ -202,6 +200,13 @@ def similar_command(obj: Context, kata_id, submissions, out, threshold, layout):
     click.echo(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} at or above {threshold:.0%} similarity in "
                f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} (a reason to read them, not proof "
                f"of copying); wrote {path}")
+
+
+def _outside_submissions(path: Path, folder: Path, option: str) -> None:
+    """A KataError if ``path`` (named ``option`` in the message) is inside the submissions ``folder``."""
+    if inside(path, folder):
+        raise KataError(f"{option} is inside the submissions folder, which kata never writes to; "
+                        "choose another place")
 
 
 def _submissions_place(submissions: str) -> Path:

@@ -9,7 +9,7 @@ import click
 
 from ..core.grading import Grader, new_seed
 from ..core.manifest import ManifestError
-from ..core.results import error_result
+from ..core.results import fault_of_kata
 from ..learner import hints, live, report, workspace
 from ..learner import watch as watch_mod
 from .context import Context, KataError
@@ -75,7 +75,7 @@ def _grade_for_json(grader, kata, path, seed, only):
         return grader.grade(kata, path, seed, only=only)
     except Exception as exc:  # noqa: BLE001 - the one promise of --json is JSON
         worth = float(sum(c.points for c in kata.checks if only is None or c.target in only))
-        return error_result(kata.id, worth, f"internal grading error: {type(exc).__name__}: {exc}", seed, retry=True)
+        return fault_of_kata(kata.id, worth, f"internal grading error: {type(exc).__name__}: {exc}", seed)
 
 
 def _functions(kata, names) -> set | None:
@@ -114,7 +114,7 @@ def hint(obj: Context, kata_id, function, level):
     for number in shown:
         click.echo(f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}")
     if unlocked < len(steps) and not level:
-        click.echo(hints.locked_note(kata, target))
+        click.echo(hints.locked_note(target))
 
 
 @click.command()

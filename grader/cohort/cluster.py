@@ -82,7 +82,7 @@ class DaskBatches(Executor):
         self.client, self.manifest = client, manifest
         self._futures: dict = {}
 
-    def results(self, tasks, tick: float = 1.0):
+    def results(self, tasks):
         """Each task's result as its batch completes; a student is given once (a retried batch repeats none)."""
         from distributed import as_completed
 
@@ -217,15 +217,14 @@ def _grader(blob: bytes, digest: str, kata_id: str):
             grader = Grader(manifest, folder=_state["folder"].path).__enter__()
             kata = manifest.get(kata_id)
             grader.suite(kata)
-            _graders[digest] = (folder, grader, kata)
-        _, grader, kata = _graders[digest]
-        return grader, kata
+            _graders[digest] = (grader, kata)
+        return _graders[digest]
 
 
 def close_all() -> None:
     """End this worker process's graders (their fork servers and workers) and remove its folder."""
     with _lock:
-        for _, grader, _ in _graders.values():
+        for grader, _ in _graders.values():
             grader.__exit__(None, None, None)
         _graders.clear()
         if _state["folder"] is not None:

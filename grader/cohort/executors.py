@@ -11,8 +11,8 @@ One interface (:class:`Executor`), three implementations:
   (every worker is a subprocess anyway).
 - :class:`~grader.cohort.cluster.DaskBatches`: batches on a Dask cluster.
 
-Each yields ``(task, KataResult)`` as submissions finish (and ``None`` now and
-then, for progress), whatever happens: a fault of the executor's own (a process
+Each yields ``(task, KataResult)`` as submissions finish (the local ones also
+``None`` now and then, for progress), whatever happens: a fault of the executor's own (a process
 that died, a batch that failed every retry) becomes that student's row by one
 rule, :func:`~grader.core.results.fault_of_kata`. Closing an executor ends every
 process it started.
@@ -36,6 +36,9 @@ from ..core.results import KataResult, fault_of_kata
 from ..workers.client.launchers import default_mode
 from ..workers.inside import syscalls
 
+TICK = 1.0
+"""Seconds a local executor waits for a result before it yields ``None`` (a moment to show progress)."""
+
 
 class Executor(ABC):
     """Grades pending submissions of one kata with one seed; a context manager that ends what it starts."""
@@ -50,8 +53,10 @@ class Executor(ABC):
         self.close()
 
     @abstractmethod
-    def results(self, tasks: list, tick: float = 1.0):
-        """Yield ``(task, KataResult)`` as each task is graded, or ``None`` every ``tick`` seconds.
+    def results(self, tasks: list):
+        """Yield ``(task, KataResult)`` as each task is graded. An executor may also yield ``None`` while
+        none finishes, a moment to show progress: the local ones do every :data:`TICK` seconds,
+        :class:`~grader.cohort.cluster.DaskBatches` never does.
 
         A task is ``{"student", "path", "digest", "files": {relative: path}}``; every task gets a result.
         """
@@ -99,14 +104,14 @@ class GradingThreads(Executor):
             raise
         return self
 
-    def results(self, tasks, tick: float = 1.0):
+    def results(self, tasks):
         pending, free, running = deque(tasks), list(self.launchers), {}
         while pending or running:
             while pending and free:
                 launcher, task = free.pop(), pending.popleft()
                 future = self._pool.submit(grade_task, self.grader, self.kata, self.seed, task, launcher)
                 running[future] = (task, launcher)
-            done, _ = wait(running, timeout=tick, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=TICK, return_when=FIRST_COMPLETED)
             if not done:
                 yield None
             for future in done:
@@ -194,7 +199,7 @@ class GradingProcesses(Executor):
         finally:
             launcher.stop()
 
-    def results(self, tasks, tick: float = 1.0):
+    def results(self, tasks):
         pending = deque(tasks)
         while pending or any(c.task is not None for c in self.children):
             for child in self.children:
@@ -205,7 +210,7 @@ class GradingProcesses(Executor):
             busy = {c.result_fd: c for c in self.children if c.task is not None}
             if not busy:
                 continue
-            ready, _, _ = select.select(list(busy), [], [], tick)
+            ready, _, _ = select.select(list(busy), [], [], TICK)
             if not ready:
                 yield None
             for fd in ready:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.files import atomic_path
 from ..core.manifest import Kata
-from ..core.names import path_components
 from ..core.results import KataResult, Row
 from ..core.show import terminal_safe
 from ..learner.report import feedback_text
@@ -62,35 +60,26 @@ def with_roster(rows, handback: Handback, kata: Kata):
         yield Row(key, result, student_id=key, name=name, roster="no submission")
 
 
-def write_feedback_zip(rows, layout: str, path: Path) -> tuple:
+def write_feedback_zip(rows, layout: str, path: Path, names: dict) -> tuple:
     """One feedback file per student, named as the platform's bulk feedback upload attaches it:
     Canvas's download name of one of the student's files (Re-Upload Submissions), Moodle's
     ``<folder>/feedback.html`` (Upload multiple feedback files in a zip), ``<student>.txt`` for a
-    plain folder. Return ``(files written, students without a name to attach it by)``."""
+    plain folder (``names``: each student's file name, :func:`grader.core.names.path_components`).
+    Return ``(files written, students without a name to attach it by)``."""
     written, without = 0, []
-    rows = list(rows) if layout == "plain" else rows
-    names = path_components(row.student for row in rows) if layout == "plain" else {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for row in rows:
-                if row.unattributed or row.result.kata_fault:
-                    continue
-                name = f"{names[row.student]}.txt" if layout == "plain" else row.feedback_name
-                if not name:
-                    without.append(row.student)
-                    continue
-                text = feedback_text(row.result)
-                if name.endswith(".html"):
-                    text = f"<pre>{html.escape(text)}</pre>\n"
-                archive.writestr(name, text)
-                written += 1
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    with atomic_path(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for row in rows:
+            if row.unattributed or row.result.kata_fault:
+                continue
+            name = f"{names[row.student]}.txt" if layout == "plain" else row.feedback_name
+            if not name:
+                without.append(row.student)
+                continue
+            text = feedback_text(row.result)
+            if name.endswith(".html"):
+                text = f"<pre>{html.escape(text)}</pre>\n"
+            archive.writestr(name, text)
+            written += 1
     return written, without
 
 

@@ -1,8 +1,8 @@
 """What a grade depends on, as one digest per kind: the checks, and the environment.
 
 A journaled result stands only while everything it was graded from is unchanged.
-Besides the submission itself (its files' digest, :mod:`grader.cohort.submissions`),
-that is:
+Besides the submission itself (its files' digest, computed in
+:mod:`grader.core.submission`), that is:
 
 - **checks**: the kata's grading-only workspace as Dask workers and Gradescope
   receive it (:func:`grader.core.bundle.workspace_files`): its ``kata.yaml``

@@ -39,7 +39,7 @@ def parse_outputs(outs: tuple, folder_format: str | None, submissions: Path, ros
     parsed = []
     for text in outs:
         path = Path(text).expanduser().resolve()
-        if _inside(path, submissions):
+        if inside(path, submissions):
             raise GradeError(f"--out {text} is inside the submissions folder, which kata never writes to; "
                              "choose another place")
         suffix = path.suffix.lower()
@@ -94,7 +94,8 @@ def check_layout(back: Handback, layout: str) -> None:
                          "comments: pass that file with --roster")
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or below it (kata never writes into the submissions)."""
     return path == folder or folder in path.parents
 
 
@@ -102,13 +103,13 @@ def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None, back
     """Every gradebook and feedback file, each replaced atomically; return the summary's lines about them."""
     back = back or Handback()
     lines = _unattributed(run)
+    names = path_components(_students(run))
     if back.roster is not None:
         back.filled = back.roster.fill(run.rows, back.missing, run.kata)
         lines += handback.roster_lines(back)
     for output in outputs:
         if output.kind in FOLDER_FORMATS:
             render = PER_STUDENT[output.kind]
-            names = path_components(_students(run))
             for row in run.rows:
                 write_atomic(output.path / names[row.student] / "results.json", render(row.result, run.kata))
         elif back.roster is not None and output.kind in ROSTER_SUFFIXES:
@@ -120,11 +121,10 @@ def write_outputs(run: CohortRun, outputs: list, feedback_dir: Path | None, back
             write_atomic(output.path, gradebooks.COHORT[output.kind](run.rows, run.kata, run.layout))
             lines += _without_roster(run.layout, output, run.kata)
     if feedback_dir is not None:
-        names = path_components(_students(run))
         for row in run.rows:
             write_atomic(feedback_dir / f"{names[row.student]}.txt", feedback_text(row.result))
     if back.feedback_zip is not None:
-        written, without = handback.write_feedback_zip(run.rows, run.layout, back.feedback_zip)
+        written, without = handback.write_feedback_zip(run.rows, run.layout, back.feedback_zip, names)
         lines += ["", f"feedback zip {back.feedback_zip.name}: {written} feedback file{'s' * (written != 1)}"
                   + (f"; {len(without)} students submitted no file to attach one to: "
                      + handback.listed(without) if without else "")]

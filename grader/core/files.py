@@ -5,23 +5,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 STATE_DIR = ".kata"
 """The folder beside ``kata.yaml`` where kata keeps what it knows: the learner's state, grading journals."""
 
 
-def write_atomic(path: Path, text, encoding: str = "utf-8") -> None:
-    """Replace ``path`` with ``text`` (a string, or an iterable of strings written as they come)
-    so readers see the old or the new file, never half."""
+@contextmanager
+def atomic_path(path: Path):
+    """A temporary file's path beside ``path`` to write in full: it replaces ``path`` when the block
+    ends, so readers see the old or the new file, never half; it is removed if the block fails. An
+    ``OSError`` without a file name (a full disk) is raised again naming ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            for chunk in [text] if isinstance(text, str) else text:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(temp)
         os.replace(temp, path)
     except BaseException as exc:
         try:
@@ -31,6 +31,16 @@ def write_atomic(path: Path, text, encoding: str = "utf-8") -> None:
         if isinstance(exc, OSError) and not exc.filename:  # a full disk says where
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+
+
+def write_atomic(path: Path, text, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``text`` (a string, or an iterable of strings written as they come)
+    so readers see the old or the new file, never half."""
+    with atomic_path(path) as temp, open(temp, "w", encoding=encoding, newline="") as handle:
+        for chunk in [text] if isinstance(text, str) else text:
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 RUN_FOLDER_PREFIX = "kata-run-"

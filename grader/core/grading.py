@@ -164,12 +164,13 @@ class Grader:
             imported_output = session.take_output()
             deadline = time.monotonic() + kata.submission_time_limit
             results, evidence = [], suite.evidence()
+            last = {c.target: i for i, c in enumerate(checks)}  # where each target's last check is
             for index, check in enumerate(checks):
                 listener.started(check)
                 results.append(suite.run(check, session, seed, evidence) if time.monotonic() < deadline
                                else out_of_time(check, kata.submission_time_limit))
                 listener.decided(results[-1])
-                if all(later.target != check.target for later in checks[index + 1:]):
+                if last[check.target] == index:
                     listener.explained(check.target, evidence.explain(check.target))
         finally:
             session.close()

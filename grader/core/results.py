@@ -14,9 +14,11 @@ from ..workers.wire.text import MESSAGE_CAP, OUTPUT_CAP, cap
 class Outcome:
     """How a check ended, and the one mapping of outcomes to pass / fail / error.
 
-    Every renderer (terminal, JSON, JUnit, exercism, Gradescope) asks
-    :meth:`verdict`: "fail" is anything the learner's code did, "error" only a
-    bug in kata or in the check, which says nothing about the learner.
+    The renderers (terminal, JSON, JUnit, exercism) ask :meth:`verdict`:
+    "fail" is anything the learner's code did, "error" only a bug in kata or in
+    the check, which says nothing about the learner. Gradescope has no error
+    status: its ``results.json`` asks only ``CheckResult.passed``, so an
+    ``internal_error`` shows there as failed.
     """
 
     PASSED = "passed"

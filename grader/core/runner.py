@@ -122,7 +122,7 @@ class CheckSuite:
                              f"available: {', '.join(FIXTURES)}")
         return found
 
-    def run(self, check: Check, session, seed: int, evidence: "Evidence | None" = None) -> CheckResult:
+    def run(self, check: Check, session, seed: int, evidence: "Evidence") -> CheckResult:
         """Run one check against the learner behind ``session``; ``evidence`` keeps its calls for the diagnosis."""
         proxy = LearnerProxy(session)
         with quiet.checks():
@@ -132,8 +132,7 @@ class CheckSuite:
                              points=check.points if passed else 0.0, max_points=check.points,
                              message=message, hint="" if passed else (check.hint if hint is None else hint),
                              outcome=outcome, output=session.take_output(), warnings=session.take_warnings())
-        if evidence is not None:
-            evidence.add(result, proxy.log)
+        evidence.add(result, proxy.log)
         return result
 
     def evidence(self) -> "Evidence":

@@ -115,9 +115,10 @@ def read_entry(entry: Entry, learner_file: str, relative_path: str, scratch: Pat
     return sub
 
 
-def _is_dir(entry: Path) -> bool:
+def is_dir(path: Path) -> bool:
+    """A real folder (a link to one is not)."""
     try:
-        return stat.S_ISDIR(entry.lstat().st_mode)
+        return stat.S_ISDIR(path.lstat().st_mode)
     except OSError:
         return False
 
@@ -128,7 +129,7 @@ LEARNER_SUFFIXES = (".py", ".ipynb")
 def _one(student: str, entry: Path, learner_file: str, relative_path: str, scratch: Path) -> Submission:
     if entry.is_symlink():
         return Submission(student, entry, _digest_text(entry.name), error="the submission is a symbolic link")
-    if _is_dir(entry):
+    if is_dir(entry):
         return _in_folder(student, entry, entry, learner_file, relative_path, scratch)
     if not stat.S_ISREG(entry.lstat().st_mode):
         return Submission(student, entry, _digest_text(entry.name),
@@ -196,7 +197,7 @@ def _in_folder(student, source: Path, folder: Path, learner_file: str, relative_
         if candidates:
             break
         visible = [p for p in folder.iterdir() if not _hidden(p.name)]
-        if not (len(visible) == 1 and _is_dir(visible[0])):
+        if not (len(visible) == 1 and is_dir(visible[0])):
             break
         folder = visible[0]
     if len(candidates) > 1:

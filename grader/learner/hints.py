@@ -85,6 +85,6 @@ def next_hint(kata: Kata, state, hints: dict, target: str) -> tuple:
     return title, steps, unlocked
 
 
-def locked_note(kata: Kata, target: str) -> str:
+def locked_note(target: str) -> str:
     return (f"(the next hint unlocks after another failed check of {target}: fix what you can, "
             f"check again, then ask again)")

@@ -44,13 +44,14 @@ def check(kata_id: str, *functions: str, file=None, namespace: dict | None = Non
           root=None) -> Report:
     """Grade kata ``kata_id`` (only ``functions``' checks, if any are named); see the module docstring."""
     root = workspace.find_root(root)
-    kata = _kata(root, kata_id)
+    manifest = workspace.load_manifest(root)
+    kata = _kata(manifest, kata_id)
     only = _only(kata, functions)
     if namespace is None and file is None:
         namespace = inspect.currentframe().f_back.f_globals
     notes: list = []
     # The kernel is the learner's process, not kata's: it is left as it was (no hardening).
-    with tempfile.TemporaryDirectory() as folder, Grader(workspace.load_manifest(root), harden=False) as grader:
+    with tempfile.TemporaryDirectory() as folder, Grader(manifest, harden=False) as grader:
         path = Path(file) if file else None
         if path is None and any(carry.defined_here(namespace, t) for t in kata.targets):
             source, notes = carry.module_source(namespace, list(kata.targets))
@@ -67,7 +68,7 @@ def check(kata_id: str, *functions: str, file=None, namespace: dict | None = Non
 def hint(kata_id: str, function: str | None = None, root=None) -> Shown:
     """The hints now unlocked for ``function`` (default: where the last check failed), as ``kata hint``."""
     root = workspace.find_root(root)
-    kata = _kata(root, kata_id)
+    kata = _kata(workspace.load_manifest(root), kata_id)
     _only(kata, (function,) if function else ())
     state = workspace.State(root)
     available = hints.load(kata)
@@ -77,12 +78,12 @@ def hint(kata_id: str, function: str | None = None, root=None) -> Shown:
         return Shown(f"kata {kata.id} has no hints for {target or 'any function'}")
     lines = [f"{title}, hint {number}/{len(steps)}: {steps[number - 1]}" for number in range(1, unlocked + 1)]
     if unlocked < len(steps):
-        lines.append(hints.locked_note(kata, target))
+        lines.append(hints.locked_note(target))
     return Shown("\n".join(lines))
 
 
-def _kata(root: Path, kata_id: str):
-    kata = workspace.load_manifest(root).get(kata_id)
+def _kata(manifest, kata_id: str):
+    kata = manifest.get(kata_id)
     if kata is None:
         raise ValueError(f"no kata '{kata_id}' in kata.yaml")
     return kata

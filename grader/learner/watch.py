@@ -212,7 +212,7 @@ class WatchSession:
             return
         shown = focus.hints_shown.get(target, 0)
         if level <= shown:
-            self.say(hints.locked_note(self.kata, target))
+            self.say(hints.locked_note(target))
             return
         focus.hints_shown[target] = level
         self.say(click.style(f"{title}, hint {level}/{len(steps)}: {steps[level - 1]}", fg="yellow"))

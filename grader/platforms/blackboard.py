@@ -18,7 +18,7 @@ from ..core.manifest import Kata
 from ..core.names import student_key
 from ..core.staging import read_file
 from ..core.submission import Entry
-from .downloads import ambiguous, is_dir, unique_keys, unmatched, visible
+from .downloads import ambiguous, is_dir, single_zip, unique_keys, unmatched, visible
 from .roster import (
     Gradebook,
     RosterError,
@@ -46,8 +46,8 @@ def looks_like(name: str) -> bool:
 class Receipt:
     """One attempt's receipt: whose attempt it is, read from inside it."""
 
-    def __init__(self, path: Path, head: str, stamp: str, user: str, full_name: str):
-        self.path, self.stamp, self.user, self.full_name = path, stamp, user, full_name
+    def __init__(self, head: str, stamp: str, user: str, full_name: str):
+        self.stamp, self.user, self.full_name = stamp, user, full_name
         self.prefix = f"{head}_attempt_{stamp}_"
         self.files: dict = {}
 
@@ -93,7 +93,7 @@ def _receipts(paths: list, strays: list) -> tuple:
             strays.append(unmatched(path, "a receipt whose first line does not name, as 'Name: Full Name "
                                           "(username)', the username its file name holds"))
             continue
-        receipt = Receipt(path, match["head"], match["stamp"], user, full_name)
+        receipt = Receipt(match["head"], match["stamp"], user, full_name)
         receipts[receipt.prefix] = receipt
     return receipts, claimed
 
@@ -128,8 +128,7 @@ def _by_user(receipts) -> list:
                       superseded=[f"attempt {r.stamp}" for r in mine[:-1]])
         if not entry.files:
             entry.error = f"{key}'s latest attempt ({latest.stamp}) holds only its receipt, no file"
-        elif len(entry.files) == 1 and next(iter(entry.files)).lower().endswith(".zip"):
-            entry.path, entry.files = next(iter(entry.files.values())), {}
+        single_zip(entry)
         found.append(entry)
     return sorted(found, key=lambda e: e.student)
 

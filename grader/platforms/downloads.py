@@ -9,25 +9,19 @@ of its own, keyed by its file name, so it never lands on a student's row.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 from ..core.names import student_key
 from ..core.staging import hidden
 from ..core.submission import Entry
 
+# re-exported: the platform readers, layouts and archive import is_dir from here
+from ..core.submission import is_dir as is_dir
+
 
 def visible(folder: Path) -> list:
     """The folder's entries kata reads (hidden files and archive debris left out), by name."""
     return sorted(p for p in folder.iterdir() if not hidden(p.name))
-
-
-def is_dir(path: Path) -> bool:
-    """A real folder (a link to one is not)."""
-    try:
-        return stat.S_ISDIR(path.lstat().st_mode)
-    except OSError:
-        return False
 
 
 def unmatched(path: Path, why: str) -> Entry:

@@ -11,15 +11,22 @@ is read and written back by its platform's class (:data:`ROSTERS`).
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.manifest import Kata
 from ..core.show import points, spreadsheet_cell
 from .blackboard import BlackboardGradebook
 from .canvas import CanvasGradebook
-from .moodle import MoodleWorksheet
-from .roster import Gradebook, RosterError, feedback_html, read_table
+from .moodle import PARTICIPANT, MoodleWorksheet, modified_now
+from .roster import (
+    Gradebook,
+    RosterError,
+    assignment,
+    feedback_html,
+    number_text,
+    read_table,
+)
 
 ROSTERS = (MoodleWorksheet, CanvasGradebook, BlackboardGradebook)
 """Each platform's export, tried in this order: the first that recognises the header reads the file."""
@@ -37,12 +44,7 @@ def load_roster(path: Path, kata: Kata, column: str | None) -> Gradebook:
                       "Last modified (grade)) or Blackboard's Work Offline download (Username, ...)")
 
 
-def assignment(kata: Kata) -> str:
-    """The gradebook column kata's grades go into when no roster names one."""
-    return f"kata {kata.id} {kata.title}"
-
-
-def _canvas_csv(writer, rows: list, kata: Kata) -> None:
+def _canvas_csv(writer, rows: list, kata: Kata) -> Iterator[None]:
     """Canvas's gradebook import: its first five columns, the points row, one new assignment column."""
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment(kata)])
     writer.writerow(["    Points Possible", "", "", "", "", points(kata.max_score)])
@@ -53,26 +55,26 @@ def _canvas_csv(writer, rows: list, kata: Kata) -> None:
         yield
 
 
-def _moodle_csv(writer, rows: list, kata: Kata) -> None:
+def _moodle_csv(writer, rows: list, kata: Kata) -> Iterator[None]:
     """Moodle's grading worksheet with the columns its importer requires (Identifier, Grade, Last modified
     (grade)); the time is now, so no grade older than this file is kept over kata's."""
     writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)",
                      "Feedback comments"])
     yield
-    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    stamp = modified_now()
     for row in _attributed(rows):
         result = row.result
-        writer.writerow([f"Participant {row.identity()['student_id']}", spreadsheet_cell(row.identity()["name"]),
-                         f"{result.score:.2f}", f"{kata.max_score:.2f}", stamp, feedback_html(result, kata)])
+        writer.writerow([f"{PARTICIPANT}{row.identity()['student_id']}", spreadsheet_cell(row.identity()["name"]),
+                         number_text(result.score), number_text(kata.max_score), stamp, feedback_html(result, kata)])
         yield
 
 
-def _blackboard_csv(writer, rows: list, kata: Kata) -> None:
+def _blackboard_csv(writer, rows: list, kata: Kata) -> Iterator[None]:
     """Blackboard's Grade Center upload, matched on Username; without a column id the column is created."""
     writer.writerow(["Username", f"{assignment(kata)} [Total Pts: {points(kata.max_score)} Score]"])
     yield
     for row in _attributed(rows):
-        writer.writerow([row.identity()["student_id"], f"{row.result.score:.2f}"])
+        writer.writerow([row.identity()["student_id"], number_text(row.result.score)])
         yield
 
 

@@ -86,6 +86,12 @@ PARTICIPANT = "Participant "
 """``get_string('hiddenuser', 'assign')``: the importer cuts this many characters off each Identifier."""
 
 
+def modified_now() -> str:
+    """A ``Last modified (grade)`` of now (UTC, whole seconds): after any change a grade had in Moodle, so
+    the importer takes kata's."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
 class MoodleWorksheet(Gradebook):
     """Moodle's grading worksheet ("Download grading worksheet", ``mod/assign/gradingtable.php``), read
     as its importer reads it (``mod/assign/feedback/offline/importgradeslib.php``): ``Identifier``,
@@ -115,7 +121,7 @@ class MoodleWorksheet(Gradebook):
         self.column, self.modified = header.index(GRADE), header.index(MODIFIED)
         self.maximum = header.index(MAXIMUM)
         self.feedback = header.index(FEEDBACK) if FEEDBACK in header else None
-        self.stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        self.stamp = modified_now()
         identifier = header.index(IDENTIFIER)
         name = header.index(FULL_NAME) if FULL_NAME in header else identifier
         for number, line in enumerate(table.rows[1:], start=1):

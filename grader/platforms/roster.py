@@ -5,7 +5,10 @@ from the LMS (Canvas's gradebook export, Moodle's grading worksheet,
 Blackboard's Work Offline download: :mod:`grader.platforms.canvas`,
 :mod:`~grader.platforms.moodle`, :mod:`~grader.platforms.blackboard`) and
 writes it back in its own encoding, byte order mark, delimiter, quoting and
-line endings, every cell kata does not fill as exported. This module holds
+line endings, every cell kata does not fill as exported. A Blackboard file is
+the exception: its delimiter, encoding, byte order mark and quoting are those
+the suffix of ``--out`` asks for (:func:`grader.cohort.handback.roster_table`;
+its line endings stay as exported). This module holds
 what the three share: the table, numbers, choosing the column, and the short
 feedback a gradebook cell carries.
 """
@@ -148,16 +151,20 @@ def choose(columns: list, wanted: str | None, kata: Kata, what: str, option_hint
     return found[0][0]
 
 
+def assignment(kata: Kata) -> str:
+    """The gradebook column kata's grades go into when no roster names one."""
+    return f"kata {kata.id} {kata.title}"
+
+
 def _names_kata(title: str, kata: Kata) -> bool:
     words = title.replace("(", " ").replace(")", " ").replace(":", " ").split()
-    return kata.id in words or title.strip().casefold() in (kata.title.casefold(), f"kata {kata.id} {kata.title}".casefold())
+    return kata.id in words or title.strip().casefold() in (kata.title.casefold(), assignment(kata).casefold())
 
 
 @dataclass
 class Filled:
     """What filling a roster did, for the summary and the JSON."""
 
-    platform: str
     path: Path
     students: int = 0
     graded: list = field(default_factory=list)
@@ -167,7 +174,6 @@ class Filled:
     """Keys of submissions no roster student has."""
     kept: list = field(default_factory=list)
     """Keys left as exported because kata itself kept them from being graded."""
-    notes: list = field(default_factory=list)
 
 
 def feedback_lines(result: KataResult, kata: Kata) -> list:
@@ -223,7 +229,7 @@ class Gradebook:
 
     def fill(self, rows, missing: str, kata: Kata) -> Filled:
         """Fill the column from ``rows`` (streamed); return what was done."""
-        filled = Filled(self.platform, self.path, students=len(self.index))
+        filled = Filled(self.path, students=len(self.index))
         seen = set()
         for row in rows:
             number = self.index.get(row.student)

@@ -9,8 +9,9 @@ Three parts, by which side of the trust boundary they run on:
 - :mod:`.wire`: what crosses: plain data (:mod:`.wire.codec`), its framing
   (:mod:`.wire.channel`) and capped text (:mod:`.wire.text`).
 - :mod:`.client`: the trusted side's handle on workers: the launchers
-  (:mod:`.client.launchers`) and the isolated start of kata's own processes
-  (:mod:`.client.start`).
+  (:mod:`.client.launchers`), the isolated start of kata's own processes
+  (:mod:`.client.start`) and the reading of what a worker tells besides its
+  answers (:mod:`.client.tracing`).
 
 Nothing in :mod:`.inside` or :mod:`.wire` imports kata's trusted side but
 :mod:`grader.settings` (``tests/test_layout.py`` enforces it), so no worker

@@ -123,7 +123,8 @@ def _count(view: CohortView, student: Student, result) -> None:
         if check.passed:
             stat.passed += 1
             continue
-        entry = stat.failures.setdefault(_shape(check.message), [0, check.message])
+        shape = _shape(check.message)
+        entry = stat.failures.setdefault(shape, [0, check.message])
         entry[0] += 1
         if check.outcome == Outcome.NOT_IMPLEMENTED:
             continue  # not started is no mistake
@@ -131,7 +132,7 @@ def _count(view: CohortView, student: Student, result) -> None:
             _add(view.misconceptions.setdefault(check.target, {}), check.diagnosis, student.anchor)
         else:
             groups = view.undiagnosed.setdefault(check.target, {})
-            example, anchors = groups.setdefault(_shape(check.message), (check.message, []))
+            example, anchors = groups.setdefault(shape, (check.message, []))
             if student.anchor not in anchors[-1:]:
                 anchors.append(student.anchor)
 

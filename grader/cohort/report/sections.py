@@ -72,14 +72,12 @@ def errors_section(view: CohortView) -> str:
             f"</p><table><tr><th>student</th><th>error</th><th>what to do</th></tr>{rows}</table></section>")
 
 
-def similarity_section(view: CohortView, pairs, clusters: list, sources: dict, threshold: float,
+def similarity_section(view: CohortView, pairs: list, clusters: list, sources: dict, threshold: float,
                        starting: list = ()) -> str:
     head = ('<section id="similarity"><h2>Similarity</h2><p class="note">Pairs whose code is more alike than '
             f"independent work (at least {threshold:.0%} of the smaller file's own code found in the other, after "
             "the stub and the lesson's code are set aside; passages found in both are marked, the stub's lines never). A flag is a reason to read two files side by side, "
             "never proof of copying: students may share a source they were allowed to use.</p>")
-    if pairs is None:
-        return head + '<p class="note">Not computed for this report.</p></section>'
     if not pairs:
         return head + '<p id="no-pairs">No pair reaches the threshold.</p></section>'
     anchors = {s.student: s.anchor for s in view.students}

@@ -121,7 +121,7 @@ class Launcher(ABC):
         """A new worker that imports the learner module at ``path`` and answers calls.
 
         ``files``: a function returning the submission's files, ``{relative path: bytes}``, for a worker
-        that writes a private copy of them (one with namespaces); it is called only then, and an
+        that writes a private copy of them (one with private files); it is called only then, and an
         exception it raises becomes the worker's import error.
         """
 
@@ -208,7 +208,7 @@ class ForkedWorker(Worker):
         self._pidfd = pidfd
         self._scratch = scratch
         """The worker's scratch folder on the host's disk, made by the trusted side (a worker without
-        namespaces; one with them has a private tmpfs that ends with it)."""
+        private files; one with them has a private tmpfs that ends with it)."""
 
     def kill(self) -> None:
         kill_forked(self.pid, self._pidfd)

@@ -65,12 +65,17 @@ def describe(plan: Plan, mode: str) -> list:
 
 def missing(plan: Plan, mode: str) -> list:
     """The names of the protections this plan lacks."""
-    return [name for name, active, _ in describe(plan, mode) if not active]
+    return _lacking(describe(plan, mode))
+
+
+def _lacking(rows: list) -> list:
+    """The names of the inactive protections among ``rows`` (from :func:`describe`)."""
+    return [name for name, active, _ in rows if not active]
 
 
 def summary(plan: Plan, mode: str) -> str:
     """One line: how many protections are on, and which are missing."""
     rows = describe(plan, mode)
-    lacking = missing(plan, mode)
+    lacking = _lacking(rows)
     line = f"{len(rows) - len(lacking)}/{len(rows)} protections active"
     return line + (f"; missing: {', '.join(lacking)} (see kata doctor)" if lacking else "")

@@ -108,7 +108,9 @@ def probe() -> Plan:
     if "memory-group" in off or not cgroups.usable(groups.memory):
         groups = cgroups.Groups(groups.parents)
     filtered = ("seccomp" not in off and seccomp.available()
-                and _works_in_child(lambda: seccomp.install(allow_ip=namespaces)))  # built here, once
+                and _works_in_child(lambda: seccomp.install(allow_ip=namespaces)))
+    if filtered:  # built here, in this process (the fork server), so every worker it forks inherits it:
+        seccomp.compiled(namespaces)  # workers install allow_ip=namespaces (_restrict: none there, so False)
     return Plan(namespaces=namespaces, user_namespace=own,
                 landlock_abi=0 if "landlock" in off else landlock.abi_version(),
                 read_roots=tuple(_python_paths()), seccomp=filtered, groups=groups, rlimits=rlimits)
@@ -234,8 +236,7 @@ def isolate(plan: Plan, learner_path: str, limits: Limits, files: dict | None = 
         _drop_user(_worker_uid())
     if plan.rlimits:
         apply_limits(limits, own_uid=True)  # a uid of its own, or a user namespace: its processes are its own
-    if plan.landlock_abi:
-        landlock.restrict([*plan.read_roots, *SYSTEM_READ, SUBMISSION], [SCRATCH, *SYSTEM_WRITE], plan.landlock_abi)
+    _landlock(plan, SUBMISSION, SCRATCH)
     return os.path.join(SUBMISSION, os.path.basename(learner_path)), kill_strays if plan.namespaces else None
 
 
@@ -286,10 +287,16 @@ def enter_server(plan: Plan, network: bool = True) -> bool:
 
 def _restrict(plan: Plan, submission: str, scratch: str) -> None:
     """The last layers: Landlock, then the seccomp filter (no IP sockets: there is no network namespace)."""
-    if plan.landlock_abi:
-        landlock.restrict([*plan.read_roots, *SYSTEM_READ, submission], [scratch, *SYSTEM_WRITE], plan.landlock_abi)
+    _landlock(plan, submission, scratch)
     if plan.seccomp:
         seccomp.install(allow_ip=False)
+
+
+def _landlock(plan: Plan, submission: str, scratch: str) -> None:
+    """Landlock, where the plan has it: read the Python installation, the system and ``submission``;
+    write only ``scratch``."""
+    if plan.landlock_abi:
+        landlock.restrict([*plan.read_roots, *SYSTEM_READ, submission], [scratch, *SYSTEM_WRITE], plan.landlock_abi)
 
 
 def kill_strays() -> None:
@@ -313,7 +320,7 @@ def kill_strays() -> None:
 
 def _landlock_only(plan: Plan, learner_path: str, limits: Limits, scratch: str | None):
     if scratch is None or not os.path.isdir(scratch):
-        raise RuntimeError("a worker without namespaces needs the scratch folder the trusted side made")
+        raise RuntimeError("a worker without private files needs the scratch folder the trusted side made")
     os.chdir(scratch)
     os.environ.update(HOME=scratch, TMPDIR=scratch)
     if plan.rlimits:

@@ -61,12 +61,3 @@ def drop_capabilities() -> None:
     header, data = Header(CAPABILITY_VERSION_3, 0), (Data * 2)()
     if linux.libc().syscall(number, ctypes.byref(header), ctypes.byref(data)) != 0:
         raise OSError(ctypes.get_errno(), "capset refused")
-
-
-def capabilities() -> int:
-    """This process's effective capabilities (``CapEff`` of /proc/self/status)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("CapEff:"):
-                return int(line.split()[1], 16)
-    return 0
