@@ -4,8 +4,6 @@ A forger replaces the worker's ``_reply`` at import time; its replies to calls
 (and, with ``also_import``, to the import) are the bytes the test chose.
 """
 
-import struct
-
 FORGER = '''
 import grader.workers.inside.worker as _worker
 
@@ -25,11 +23,6 @@ _worker._reply = _forge
 def forger(source: str, body: str, also_import: bool = False) -> str:
     """``source`` (a correct submission) whose worker sends what ``body`` sends instead of each reply."""
     return FORGER.replace("{also_import}", str(also_import)).replace("{body}", body) + source
-
-
-def frame(text: bytes, raw: bytes = b"") -> bytes:
-    """A codec message: the JSON's length, the JSON, the arrays' raw bytes."""
-    return struct.pack(">I", len(text)) + text + raw
 
 
 def aliased(raw_bytes: int) -> str:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
 SUBMISSIONS = TESTS / "submissions"
 MISTAKE_FILES = SUBMISSIONS / "mistakes"
 

@@ -1,6 +1,7 @@
 """A small graded cohort of the tiny kata for the report's tests: every kind of row, a misconception,
 a planted copy, and a student whose name and messages are HTML that must never run."""
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from conftest import copy_tiny
 from planted import everything
 
 from grader.cli import main
+from grader.cohort.report import markup, page, sections
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 """A student (file name) that would run a script if it reached the page as markup."""
@@ -66,3 +68,18 @@ def make_cohort(base: Path):
 def grade(ws: Path, subs: Path, *options):
     """``kata grade`` of the cohort; the CliRunner result."""
     return CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(subs), "--jobs", "2", *options])
+
+
+def graded_cohort(base: Path):
+    """``(workspace, submissions, JSON gradebook, report path)``: the cohort made in ``base`` and graded once."""
+    ws, subs = make_cohort(base)
+    result = grade(ws, subs, "--out", str(base / "grades.json"), "--report", str(base / "report.html"))
+    assert result.exit_code in (0, 1), result.output
+    assert (base / "report.html").is_file(), result.output
+    return ws, subs, json.loads((base / "grades.json").read_text()), base / "report.html"
+
+
+def without_escaping(monkeypatch) -> None:
+    """The report's escaping turned off: learner text goes into the page as it is."""
+    for module in (markup, page, sections):
+        monkeypatch.setattr(module, "text", str)

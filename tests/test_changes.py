@@ -103,7 +103,6 @@ def test_every_input_of_the_kata_regrades(cohort, edit):
     assert again.exit_code == 0, again.output
     assert graded_now(again.output) == 2
     assert set(map(tuple, last_reasons(ws).values())) == {(changes.CHECKS,)}
-    assert (folder / "README.md").exists()
 
 
 def test_the_lesson_is_not_an_input(cohort):

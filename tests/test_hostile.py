@@ -260,7 +260,7 @@ MEMORY_THROUGH_CHILDREN = """
             finally:
                 os._exit(0)
         children.append(pid)
-    held, ended, deadline = 0, False, time.monotonic() + 2.0
+    held, ended, deadline = 0, False, time.monotonic() + 2.5  # filling 1.6 GB takes seconds on a busy machine
     while held < 4 and not ended and time.monotonic() < deadline:  # all four hold their block, or one was killed
         if select.select([read], [], [], 0.05)[0]:
             held += len(os.read(read, 4))

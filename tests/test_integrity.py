@@ -405,16 +405,6 @@ def test_a_frame_of_tiny_objects_is_refused_before_it_is_parsed():
     assert peak < 10 * 2**20
 
 
-FORGED = '''
-import grader.workers.inside.worker as _worker
-
-def _forge(channel, answer):
-    {body}
-
-_worker._reply = _forge
-''' + CORRECT
-
-
 @pytest.mark.parametrize("body", [
     "channel.send_bytes(b'[' + b'{},' * 4_000_000 + b'{}]')",   # millions of tiny objects
     "channel.send_bytes(b'[' + b'0,' * 1_900_000 + b'0]')",     # just under the cap: parsed, then refused
@@ -424,7 +414,7 @@ _worker._reply = _forge
 def test_forged_frames_fail_their_checks_and_stay_small(ws, tmp_path, body):
     subs = tmp_path / "subs"
     subs.mkdir()
-    (subs / "forger.py").write_text(FORGED.replace("{body}", body))
+    (subs / "forger.py").write_text(forged.forger(CORRECT, body, also_import=True))
     (subs / "ada.py").write_text(CORRECT)
     out_json = tmp_path / "grades.json"
     grades = grade(ws, subs, tmp_path, "--out", str(out_json))

@@ -75,6 +75,9 @@ def test_a_value_mistake_keeps_the_form_check_and_its_hint_stays_away(grader, ma
     kata = manifest.get("10.3")
     source = (kata.misconception_folder / "penalises_bias.py").read_text()
     result = grader.grade(kata, with_function(kata, tmp_path, source), 1)
+    assert failed(result)
+    (form,) = [c for c in result.checks if c.name == "test_logistic_neg_log_posterior_column_input"]
+    assert form.passed
     assert {c.name for c in failed(result)} <= {"test_logistic_neg_log_posterior_random",
                                                 "test_logistic_neg_log_posterior_prior_on_w_only",
                                                 "test_logistic_neg_log_posterior_large_z"}

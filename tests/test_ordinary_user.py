@@ -19,24 +19,11 @@ import uuid
 import ordinary
 import pytest
 from conftest import LAYERS, TINY, needs, processes_with
+from test_integrity import attacker
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's ordinary-user sandbox")
 
 CORRECT = (TINY / "solutions" / "0.1-tiny" / "tiny.py").read_text()
-
-
-def attacking(body: str) -> str:
-    """A correct submission whose ``add`` returns a wrong value when ``body`` (the attack) returns True."""
-    indented = "\n".join("        " + line for line in body.strip().splitlines())
-    return CORRECT.replace('    """Return a + b."""\n    return a + b', f'''    """Return a + b, unless the attack worked."""
-    import os, socket, sys, time
-    def attack():
-{indented}
-    try:
-        worked = attack()
-    except OSError:
-        worked = False
-    return -1 if worked else a + b''')
 
 
 FILL = """
@@ -87,9 +74,9 @@ def user_cohort():
     subs = folder / "subs"
     subs.mkdir()
     (subs / "ada.py").write_text(CORRECT)
-    (subs / "filler.py").write_text(attacking(FILL))
-    (subs / "spawner.py").write_text(attacking(spawner(token)))
-    (subs / "udp.py").write_text(attacking(udp(receiver.getsockname()[1])))
+    (subs / "filler.py").write_text(attacker(FILL))
+    (subs / "spawner.py").write_text(attacker(spawner(token)))
+    (subs / "udp.py").write_text(attacker(udp(receiver.getsockname()[1])))
     ordinary.give(folder)
     yield folder, receiver, token
     receiver.close()

@@ -5,11 +5,12 @@ skipping (tests/conftest.py), and turning layers off with ``KATA_SANDBOX``/``KAT
 """
 
 import os
+import re
 
 import conftest
 import pytest
 from click.testing import CliRunner
-from conftest import CI, LAYERS, PLAN
+from conftest import CI, LAYERS, PLAN, copy_tiny, needs
 
 from grader.cli import main
 from grader.workers.inside import protections
@@ -26,13 +27,23 @@ def test_the_plan_gives_every_protection_this_machine_can():
     assert missing == [], f"this machine can give {missing}, but kata's sandbox plan lacks them"
 
 
-def test_doctor_and_the_grade_header_say_the_same(monkeypatch):
+def test_doctor_and_the_grade_header_say_the_same(tmp_path):
     doctor = CliRunner().invoke(main, ["doctor"])
-    assert doctor.exit_code == 0
+    assert doctor.exit_code == 0, doctor.output
     summary = protections.summary(PLAN, "fork")
     assert summary in doctor.output
     for name in protections.missing(PLAN, "fork"):
         assert f"[off] {name}" in doctor.output
+    (said,) = [line for line in doctor.output.splitlines() if re.match(r"\d+/\d+ protections active", line)]
+    ws = copy_tiny(tmp_path / "ws")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ada.py").write_text((ws / "solutions" / "0.1-tiny" / "tiny.py").read_text())
+    graded = CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(subs), "--out", str(tmp_path / "g.csv"),
+                                       "--jobs", "1"])
+    assert graded.exit_code == 0, graded.output
+    (header,) = [line for line in graded.output.splitlines() if line.startswith("grading kata")]
+    assert header.endswith(f"; {said}"), (header, said)  # the header's summary is doctor's, word for word
 
 
 @pytest.mark.parametrize("value", ["seccomp,landlok", "all", "namespaces;seccomp"])
@@ -42,9 +53,8 @@ def test_an_unknown_layer_to_turn_off_is_one_line(monkeypatch, value):
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "KATA_SANDBOX_OFF" in result.output
 
 
+@needs("seccomp", "landlock")
 def test_a_layer_turned_off_is_shown_off(monkeypatch):
-    if not (LAYERS["seccomp"] and LAYERS["landlock"]):
-        pytest.skip("needs seccomp and Landlock to turn off")
     monkeypatch.setenv("KATA_SANDBOX_OFF", "seccomp,landlock")
     output = CliRunner().invoke(main, ["doctor"]).output
     assert "[off] no Unix, netlink or raw sockets at all" in output

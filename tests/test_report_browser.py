@@ -5,20 +5,17 @@ Skips where no Chromium is installed (``apt-get install chromium`` on Debian); u
 missing browser fails instead.
 """
 
-import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from report_cohort import HOSTILE, grade, make_cohort
+from conftest import CI
+from report_cohort import HOSTILE, graded_cohort, without_escaping
 
 from grader.cli import main
-from grader.cohort.report import markup
 from grader.cohort.report import page as html_report
-from grader.cohort.report import sections as report_sections
 
 pytestmark = pytest.mark.xdist_group("report-browser")
 
@@ -29,7 +26,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
+    if CI:
         pytest.fail(f"CI must run the report's browser test, but {reason}")
     pytest.skip(reason)
 
@@ -76,11 +73,7 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    base = tmp_path_factory.mktemp("browser")
-    ws, subs = make_cohort(base)
-    result = grade(ws, subs, "--out", str(base / "grades.json"), "--report", str(base / "report.html"))
-    assert (base / "report.html").is_file(), result.output
-    return ws, subs, json.loads((base / "grades.json").read_text()), base / "report.html"
+    return graded_cohort(tmp_path_factory.mktemp("browser"))
 
 
 def test_the_report_in_a_browser(browser, report, tmp_path):
@@ -116,8 +109,7 @@ def test_the_report_in_a_browser(browser, report, tmp_path):
 
 def _report_with(ws, subs, out: Path, monkeypatch, escaping: bool, policy: bool) -> Path:
     if not escaping:
-        for module in (markup, html_report, report_sections):
-            monkeypatch.setattr(module, "text", str)
+        without_escaping(monkeypatch)
     if not policy:
         monkeypatch.setattr(html_report, "POLICY", "default-src * 'unsafe-inline'")
     result = CliRunner().invoke(main, ["--root", str(ws), "report", "0.1", str(subs), "--out", str(out)])

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 import pytest
-from conftest import alive, processes_with
+from conftest import PLAN, alive, needs, processes_with
 
 from grader.core.session import (
     ImportFailed,
@@ -25,7 +25,6 @@ from grader.core.session import (
     WorkerFault,
 )
 from grader.workers.client import launchers as launch
-from grader.workers.inside import sandbox
 from grader.workers.inside.limits import Limits
 from grader.workers.wire.codec import Opaque
 
@@ -142,9 +141,10 @@ def test_timeout_kills_processes_the_call_started(learner):
     assert gone(token), "a process started by the learner outlived its call"
 
 
+@needs("namespaces")  # the fork server's PID namespaces
 def test_processes_end_with_the_call_that_started_them(learner):
-    if launch.default_mode() != "fork" or not sandbox.probe().namespaces:
-        pytest.skip("needs the fork server's PID namespaces")
+    if launch.default_mode() != "fork":
+        pytest.skip("kata's workers are spawned here (KATA_WORKER): no fork server's PID namespaces")
     if learner._session.launcher.mode != "fork":
         pytest.skip("the subprocess fallback ends processes with the worker, not with each call")
     token = f"kata-token-{uuid.uuid4().hex}"
@@ -201,12 +201,13 @@ def test_a_submissions_files_arrive_whole_in_the_worker(launcher, tmp_path):
         session.close()
 
 
+@needs("private-files")  # only a worker with private files takes its files as bytes
 def test_a_folder_that_cannot_be_read_is_an_import_error(launcher, tmp_path):
     (tmp_path / "learner.py").write_text("def f():\n    return 1\n")
     (tmp_path / "huge.bin").write_bytes(b"\0" * (9 * 2**20))  # over the submission cap
     session = LearnerSession(launcher, str(tmp_path / "learner.py"), "learner", time_limit=5, import_time_limit=10)
-    if launcher.mode != "fork" or not sandbox.wants_files(sandbox.probe()):
-        pytest.skip("only a worker with namespaces takes its files as bytes")
+    if launcher.mode != "fork":
+        pytest.skip("only a forked worker takes its files as bytes")
     with pytest.raises(ImportFailed, match="cannot read the submission"):
         session.open()
 
@@ -305,15 +306,17 @@ def test_a_fork_server_that_was_killed_is_replaced_at_the_next_submission(fork_s
     assert _ended(spares)  # the dead fork server's spare ends by itself: its channel closed
 
 
-@pytest.mark.skipif(not os.path.isdir("/sys/fs/cgroup/pids/kata"), reason="needs root and a cgroup v1 pids hierarchy")
+@needs("control-groups")
 def test_a_machine_that_refuses_to_fork_gives_an_error_row_then_grading_goes_on(tiny_manifest, tmp_path):
     from grader.core import grading
+    from grader.workers.inside import cgroups
 
     kata = tiny_manifest.get("0.1")
     solution = tiny_manifest.root / "solutions" / "0.1-tiny" / "tiny.py"
+    (pids,) = [root for controller, root in PLAN.groups.parents if controller in ("pids", "v2")]
     with grading.Grader(tiny_manifest) as grader:
         assert grader.grade(kata, solution, 1).status == "graded"
-        tasks = f"/sys/fs/cgroup/pids/kata/{grader.launcher._proc.pid}/pids.max"
+        tasks = os.path.join(pids, cgroups.PARENT, str(grader.launcher._proc.pid), "pids.max")
         with open(tasks, "w") as handle:
             handle.write("1")  # no more processes in the fork server's group
         try:

@@ -79,7 +79,7 @@ def test_mistake_costs_only_its_function_s_checks_about_it(grader, kata, name, s
     """A value mistake costs only its function's value checks; a validation mistake only its rejects checks."""
     from known_mistakes import allowed_losses, known_mistakes
 
-    target, must_fail = MISTAKES[name]
+    _, must_fail = MISTAKES[name]
     mistake = next(m for m in known_mistakes([kata]) if m.whole and m.name == name)
     result = grader.grade(kata, SUBMISSIONS / f"{name}.py", seed)
     assert result.status == "graded"
