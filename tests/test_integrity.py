@@ -43,7 +43,7 @@ ATTACK = CORRECT.replace('    """Return a + b."""\n    return a + b', '''    """
         gained = False
     if gained not in (True, False):
         raise RuntimeError(f"the attack returned {gained!r}")
-    return -1 if gained else a + b''')
+    return a + b + 1 if gained else a + b''')  # wrong whatever a and b are (a constant such as -1 is right for some)
 assert ATTACK != CORRECT  # the attack must be in add (it once matched nothing, and every attack was skipped)
 
 
