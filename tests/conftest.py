@@ -105,7 +105,7 @@ def fast_grader(fast_manifest):
         yield active
 
 
-def copy_tiny(target: Path, time_limit: int | None = None) -> Path:
+def copy_tiny(target: Path, time_limit: float | None = None) -> Path:
     """A writable copy of the tiny workspace (with a call ``time_limit`` of its own, if given)."""
     shutil.copytree(TINY, target)
     if time_limit is not None:

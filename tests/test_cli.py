@@ -9,13 +9,29 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SUBMISSIONS, copy_tiny
+from conftest import REPO, TINY, copy_tiny
 
 from grader.cli import main
 
 
 def run(ws, *args, **env):
     return CliRunner().invoke(main, ["--root", str(ws), *args], env=env or None)
+
+
+TINY_SOLUTION = (TINY / "solutions/0.1-tiny/tiny.py").read_text()
+WRONG_ADD = TINY_SOLUTION.replace("return a + b", "return a - b")  # fails add's two checks, 2/4
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A writable copy of the tiny workspace: the machinery of a command, without scipy's cost."""
+    return copy_tiny(tmp_path / "tiny")
+
+
+def learner_file(folder, name, text):
+    path = folder / name
+    path.write_text(text)
+    return str(path)
 
 
 def test_check_all_on_the_stub_fails_every_check_with_hints(ws):
@@ -29,47 +45,54 @@ def test_check_all_on_the_stub_fails_every_check_with_hints(ws):
     assert lines[-1] == "score 0/32  (32 checks to go)"
 
 
-def test_check_on_a_solution_exits_zero(ws):
-    shutil.copy(ws / "solutions/10.2-mle/mle.py", ws / "katas/10.2-mle/mle.py")
-    result = run(ws, "check", "10.2")
+def test_check_on_a_solution_exits_zero(tiny):
+    shutil.copy(tiny / "solutions/0.1-tiny/tiny.py", tiny / "katas/0.1-tiny/tiny.py")
+    result = run(tiny, "check", "0.1")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "score 32/32  all checks pass"
-    assert result.output.count("PASS  ") == 32
+    assert result.output.splitlines()[-1] == "score 4/4  all checks pass"
+    assert result.output.count("PASS  ") == 4
 
 
-def test_check_json_is_one_object_in_the_documented_shape(ws):
-    result = run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "ddof_one.py"), "--json", "--seed", "9")
+def test_check_json_is_one_object_in_the_documented_shape(tiny, tmp_path):
+    result = run(tiny, "check", "0.1", "--file", learner_file(tmp_path, "tiny.py", WRONG_ADD), "--json",
+                 "--seed", "9")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert {"kata", "score", "max_score", "status", "error", "checks"} <= set(data)
-    assert data["kata"] == "10.2" and data["status"] == "graded" and data["error"] is None
-    assert data["max_score"] == 32.0 and data["score"] == 30.0 and data["seed"] == 9
+    assert data["kata"] == "0.1" and data["status"] == "graded" and data["error"] is None
+    assert data["max_score"] == 4.0 and data["score"] == 2.0 and data["seed"] == 9
     check = data["checks"][0]
     assert {"name", "target", "passed", "points", "max_points", "message", "hint"} <= set(check)
     failed = [c for c in data["checks"] if not c["passed"]]
-    assert {c["target"] for c in failed} == {"gaussian_mle"}
+    assert {c["target"] for c in failed} == {"add"}
     assert all(c["hint"] and c["message"] for c in failed)
 
 
-def test_check_json_reports_an_unimportable_file_as_error(ws):
-    result = run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "syntax_error.py"), "--json")
+def test_check_json_reports_an_unimportable_file_as_error(tiny, tmp_path):
+    broken = learner_file(tmp_path, "tiny.py", TINY_SOLUTION.replace("def mean(values):", "def mean(values)\n"))
+    result = run(tiny, "check", "0.1", "--file", broken, "--json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["status"] == "error" and data["score"] == 0 and data["checks"] == []
-    assert "line 4" in data["error"] and "SyntaxError" in data["error"]
+    line = TINY_SOLUTION.splitlines().index("def mean(values):") + 1
+    assert f"line {line}" in data["error"] and "SyntaxError" in data["error"]
 
 
-def test_same_seed_same_report(ws):
-    args = ("check", "10.2", "--file", str(SUBMISSIONS / "sigma_n_minus_2.py"), "--json", "--seed", "77")
-    first, second = json.loads(run(ws, *args).output), json.loads(run(ws, *args).output)
+def test_same_seed_same_report(tiny, tmp_path):
+    args = ("check", "0.1", "--file", learner_file(tmp_path, "tiny.py", WRONG_ADD), "--json")
+    first, second = (json.loads(run(tiny, *args, "--seed", "77").output) for _ in range(2))
     assert first["checks"] == second["checks"]
+    other = json.loads(run(tiny, *args, "--seed", "78").output)  # the data, and so the report, follow the seed
+    assert [c["message"] for c in other["checks"]] != [c["message"] for c in first["checks"]]
 
 
-def test_verbose_shows_what_the_learner_printed(ws):
-    args = ("check", "10.2", "--file", str(SUBMISSIONS / "prints_a_lot.py"))
-    quiet, loud = run(ws, *args), run(ws, *args, "--verbose")
-    assert "importing my solution" not in quiet.output
-    assert "importing my solution" in loud.output and "| binomial_mle called with" in loud.output
+def test_verbose_shows_what_the_learner_printed(tiny, tmp_path):
+    chatty = ('print("importing my solution")\n\n' +
+              TINY_SOLUTION.replace("    return a + b", "    print('add called with', a, b)\n    return a + b"))
+    args = ("check", "0.1", "--file", learner_file(tmp_path, "tiny.py", chatty))
+    quiet, loud = run(tiny, *args), run(tiny, *args, "--verbose")
+    assert "importing my solution" not in quiet.output and "add called with" not in quiet.output
+    assert "importing my solution" in loud.output and "| add called with 2 3" in loud.output
     assert quiet.exit_code == loud.exit_code == 0
 
 
@@ -110,23 +133,27 @@ def test_kata_finds_its_root_from_a_subfolder_or_env(ws, tmp_path, monkeypatch):
     assert CliRunner().invoke(main, ["list"], env={"KATA_ROOT": str(ws)}).exit_code == 0
 
 
-def test_list_shows_last_and_best_score(ws):
-    before = run(ws, "list")
-    assert before.output.splitlines()[1].split()[0] == "10.2" and "not started (0/32)" in before.output
-    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "katas/10.2-mle/mle.py")
-    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "katas/10.2-mle/")
-    run(ws, "check", "10.2")
-    shutil.copy(ws / "katas/10.2-mle/.shipped/mle.py", ws / "katas/10.2-mle/mle.py")
-    run(ws, "check", "10.2")
-    after = run(ws, "list")
-    assert "Maximum likelihood estimation" in after.output and "last 0/32, best 30" in after.output
-    state = json.loads((ws / ".kata/state.json").read_text())
-    assert state["katas"]["10.2"]["best_score"] == 30.0
+def test_list_shows_last_and_best_score(ws, tiny):
+    shipped = run(ws, "list")  # the phase as shipped: every kata listed, in order, not started
+    assert [line.split()[0] for line in shipped.output.splitlines()[:3]] == ["10.1", "10.2", "10.3"]
+    assert "not started (0/32)" in shipped.output.splitlines()[1]
+    before = run(tiny, "list")
+    assert before.output.splitlines()[0].split()[0] == "0.1" and "not started (0/4)" in before.output
+    learner = tiny / "katas/0.1-tiny/tiny.py"
+    learner.write_text(WRONG_ADD)
+    run(tiny, "check", "0.1")
+    shutil.copy(tiny / "katas/0.1-tiny/.shipped/tiny.py", learner)
+    run(tiny, "check", "0.1")
+    after = run(tiny, "list")
+    assert "Tiny kata for tests" in after.output and "last 0/4, best 2" in after.output
+    state = json.loads((tiny / ".kata/state.json").read_text())
+    assert state["katas"]["0.1"]["best_score"] == 2.0
 
 
-def test_check_of_another_file_does_not_touch_progress(ws):
-    run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "correct_scipy.py"))
-    assert not (ws / ".kata/state.json").exists()
+def test_check_of_another_file_does_not_touch_progress(tiny, tmp_path):
+    result = run(tiny, "check", "0.1", "--file", learner_file(tmp_path, "tiny.py", TINY_SOLUTION))
+    assert result.exit_code == 0 and "score 4/4" in result.output  # graded...
+    assert not (tiny / ".kata/state.json").exists()  # ...and not counted as the kata's progress
 
 
 def test_verify_passes_on_the_repository(manifest):
@@ -137,51 +164,55 @@ def test_verify_passes_on_the_repository(manifest):
                                           "ok    10.3  MAP estimation (19 checks, 19 points)"]
 
 
-def test_verify_is_not_fooled_by_an_edited_stub(ws):
-    shutil.copy(ws / "solutions/10.2-mle/mle.py", ws / "katas/10.2-mle/mle.py")
-    result = run(ws, "verify", "10.2")
+def test_verify_is_not_fooled_by_an_edited_stub(tiny):
+    shutil.copy(tiny / "solutions/0.1-tiny/tiny.py", tiny / "katas/0.1-tiny/tiny.py")
+    result = run(tiny, "verify", "0.1")
     assert result.exit_code == 0, result.output
-    assert "note: mle.py has been edited" in result.output
+    assert "note: tiny.py has been edited" in result.output
 
 
-def test_verify_reports_a_wrong_solution_and_a_passing_stub(ws):
-    shutil.copy(SUBMISSIONS / "ddof_one.py", ws / "solutions/10.2-mle/mle.py")
-    shutil.copy(SUBMISSIONS / "correct_loops_math.py", ws / "solutions/10.2-mle/")
-    stub = ws / "katas/10.2-mle/.shipped/mle.py"
-    stub.write_text(stub.read_text() + "\n\ndef gaussian_mle(data):\n    return ()\n")
-    result = run(ws, "verify")
+def test_verify_reports_a_wrong_solution_and_a_passing_stub(tiny):
+    (tiny / "solutions/0.1-tiny/tiny.py").write_text(WRONG_ADD)
+    (tiny / "solutions/0.1-tiny/helper.py").write_text("X = 1\n")  # a file of the solution's, not a solution
+    stub = tiny / "katas/0.1-tiny/.shipped/tiny.py"
+    stub.write_text(stub.read_text().replace('none."""\n    raise NotImplementedError',
+                                             'none."""\n    if not values:\n        raise ValueError("empty")\n'
+                                             '    return sum(values) / len(values)'))
+    result = run(tiny, "verify")
     assert result.exit_code == 1
-    assert "the reference solution fails 'test_gaussian_mle_sigma_divides_by_n' with seed" in result.output
-    assert "solutions/correct_loops_math" not in result.output
+    assert "the reference solution fails 'test_add_random' with seed" in result.output
+    assert "the shipped stub passes 'test_mean_values' (seed" in result.output
+    assert "helper" not in result.output
 
 
-def test_verify_reports_checks_the_manifest_does_not_know(ws):
-    checks = ws / "katas/10.2-mle/checks/test_mle.py"
+def test_verify_reports_checks_the_manifest_does_not_know(tiny):
+    checks = tiny / "katas/0.1-tiny/checks/test_tiny.py"
     checks.write_text(checks.read_text() + "\n\ndef test_extra(learner):\n    pass\n")
-    (ws / "katas/stray").mkdir()
-    result = run(ws, "verify")
+    (tiny / "katas/stray").mkdir()
+    result = run(tiny, "verify")
     assert result.exit_code == 1
-    assert "test_mle.py defines 'test_extra', which kata.yaml does not list" in result.output
+    assert "test_tiny.py defines 'test_extra', which kata.yaml does not list" in result.output
     assert "FAIL  katas/stray belongs to no kata in kata.yaml" in result.output
 
 
-def test_verify_reports_a_target_the_stub_lacks(ws):
-    text = (ws / "kata.yaml").read_text().replace("target: binomial_mle", "target: binomial_mla", 1)
-    (ws / "kata.yaml").write_text(text)
-    result = run(ws, "verify")
+def test_verify_reports_a_target_the_stub_lacks(tiny):
+    text = (tiny / "kata.yaml").read_text()
+    (tiny / "kata.yaml").write_text(text.replace("target: mean", "target: meen", 1))
+    result = run(tiny, "verify")
     assert result.exit_code == 1
-    assert "check 'test_binomial_mle_random_counts' targets 'binomial_mla', which the stub does not define" in result.output
+    assert "check 'test_mean_values' targets 'meen', which the stub does not define" in result.output
 
 
 @pytest.mark.parametrize("mode", ["fork", "spawn"])
-def test_real_subprocess_json_is_the_only_stdout(ws, mode):
+def test_real_subprocess_json_is_the_only_stdout(tiny, tmp_path, mode):
     env = {**os.environ, "KATA_WORKER": mode}
-    proc = subprocess.run([sys.executable, "-m", "grader", "check", "10.2", "--json", "--file",
-                           str(SUBMISSIONS / "os_exit_in_binomial_mle.py")],
-                          cwd=ws, env=env, capture_output=True, text=True, timeout=120)
+    exits = TINY_SOLUTION.replace("    return a + b", "    print('bye')\n    os._exit(3)")
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", "0.1", "--json", "--file",
+                           learner_file(tmp_path, "tiny.py", "import os\n" + exits)],
+                          cwd=tiny, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
-    assert data["score"] == 28.0
+    assert data["score"] == 2.0
     assert all("ended the process" in c["message"] for c in data["checks"] if not c["passed"])
     assert beyond_warnings(proc.stderr) == []  # nothing of kata's or the learner's; a library may warn
 

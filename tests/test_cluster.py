@@ -12,6 +12,7 @@ import sys
 import time
 
 import forged
+import psutil
 import pytest
 from click.testing import CliRunner
 from conftest import TINY, copy_tiny
@@ -79,13 +80,19 @@ def cluster():
     started.stop()
 
 
-def cohort(root, count=9):  # two batches of grade_batch (cluster.BATCH is 8): both workers take one
+def cohort(root, count=9, hanging=(0,)):  # two batches of grade_batch (cluster.BATCH is 8): both workers take one
+    """Students s00, s01, ...: those numbered in ``hanging`` hang in add, every 4th from s01 gets add wrong."""
     subs = root / "subs"
     for i in range(count):
         (subs / f"s{i:02d}").mkdir(parents=True)
-        source = HANGS if i % 4 == 0 else (WRONG if i % 4 == 1 else SOLUTION)
+        source = HANGS if i in hanging else (WRONG if i % 4 == 1 else SOLUTION)
         (subs / f"s{i:02d}" / "tiny.py").write_text(source)
     return subs
+
+
+def scores(count, hanging):
+    """What cohort(count, hanging) scores: a hang or a wrong add costs add's two checks."""
+    return {f"s{i:02d}": 2.0 if i in hanging or i % 4 == 1 else 4.0 for i in range(count)}
 
 
 def grade(ws, subs, out, *extra):
@@ -95,13 +102,32 @@ def grade(ws, subs, out, *extra):
     return result
 
 
+def hanging_call_under(pid: int, cpu: float = 0.1) -> bool:
+    """Whether a worker of a fork server that process ``pid`` (a Dask worker) started has spun for ``cpu`` seconds
+    of its own: a call that hangs is under way there (an honest call of the tiny kata takes microseconds)."""
+    try:
+        started = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return False
+    for process in started:
+        try:  # a grading worker: a leaf, not the Dask worker's own child (its fork server)
+            if process.ppid() != pid and not process.children() and process.status() != psutil.STATUS_ZOMBIE \
+                    and sum(process.cpu_times()[:2]) >= cpu:
+                return True
+        except psutil.Error:
+            pass  # one that has just ended
+    return False
+
+
 def masked_json(path):
     return re.sub(r'"duration": [0-9.e-]+', '"duration": 0', path.read_text())
 
 
 def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
-    ws = copy_tiny(tmp_path / "ws", time_limit=1)
-    subs = cohort(tmp_path)
+    # one student who hangs (two timeout rows, the same on the cluster as here) is enough: nothing is done to a
+    # run while it hangs, so a short limit does (honest calls of the tiny kata take microseconds)
+    ws = copy_tiny(tmp_path / "ws", time_limit=0.5)
+    subs = cohort(tmp_path, hanging=(0,))
     remote = grade(ws, subs, tmp_path / "remote.json", "--scheduler", cluster.address)
     assert "on the Dask cluster at" in remote.output
     # each Dask worker probes its own machine: the header says what any of them lacks (here, as root: nothing)
@@ -110,8 +136,10 @@ def test_cluster_and_local_gradebooks_are_identical(cluster, tmp_path):
         in remote.output
     grade(ws, subs, tmp_path / "local.json", "--force")
     assert masked_json(tmp_path / "remote.json") == masked_json(tmp_path / "local.json")
-    rows = {r["student"]: r["score"] for r in json.loads((tmp_path / "local.json").read_text())}
-    assert rows == {f"s{i:02d}": (2.0 if i % 4 == 0 else 2.0 if i % 4 == 1 else 4.0) for i in range(9)}
+    rows = {r["student"]: r for r in json.loads((tmp_path / "local.json").read_text())}
+    assert {s: r["score"] for s, r in rows.items()} == scores(9, hanging=(0,))
+    assert [c["message"].startswith("add(") and "timed out after 0.5 s" in c["message"]
+            for c in rows["s00"]["checks"]] == [True, True, False, False]  # the hang is a timeout, on both
 
 
 def test_the_environment_variable_names_the_scheduler(cluster, tmp_path, monkeypatch):
@@ -131,6 +159,8 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(ws), "grade", "0.1", str(tmp_path / "subs"), "--out",
                                        str(tmp_path / "g.csv"), "--scheduler", f"tcp://127.0.0.1:{free_port()}"])
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "cannot reach the Dask scheduler" in result.output
+    # said at once, with its cause: nothing listens there (Dask's own connect would retry until its timeout)
+    assert "Connection refused" in result.output
 
 
 def test_a_task_the_worker_cannot_grade_is_that_students_error_row(cluster, tmp_path):
@@ -176,31 +206,46 @@ def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
     and the batch is graded again on the other (the scheduler's story of it says so)."""
     from distributed import Client
 
-    ws = copy_tiny(tmp_path / "ws", time_limit=1)
-    subs = cohort(tmp_path, count=12)
+    # Each batch starts with a student who hangs: whichever batch the victim takes, the kill comes once it is in
+    # that student's calls, which still hold it for nearly two time limits of the worker's own time.
+    ws = copy_tiny(tmp_path / "ws", time_limit=0.5)
+    hanging = (0, 8)  # the first of each batch (cluster.BATCH is 8)
+    subs = cohort(tmp_path, count=12, hanging=hanging)
     command = [sys.executable, "-m", "grader", "--root", str(ws), "grade", "0.1", str(subs), "--out",
                str(tmp_path / "g.csv"), "--seed", "11", "--scheduler", cluster.address]
     with Client(cluster.address, timeout="30s") as observer:
-        victim = next(address for address, pid in observer.run(os.getpid).items() if pid == cluster.workers[0].pid)
+        addresses = {pid: address for address, pid in observer.run(os.getpid).items()}
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        held, deadline = [], time.monotonic() + 120
-        while not held and time.monotonic() < deadline and proc.poll() is None:
-            held = [key for key in observer.processing(workers=[victim]).get(victim, ())
+        try:
+            # the victim: the first worker found in a batch's hang (the scheduler may give both batches to one)
+            victim, deadline = None, time.monotonic() + 120
+            while victim is None and time.monotonic() < deadline and proc.poll() is None:
+                victim = next((worker for worker in cluster.workers if hanging_call_under(worker.pid)), None)
+                time.sleep(0.02)
+            assert victim is not None, "no worker ever ran a batch's hang"
+            # the batches it holds now: the one it is in (one it had not begun may have been stolen by the other)
+            address = addresses[victim.pid]
+            held = [key for key in observer.processing(workers=[address]).get(address, ())
                     if "grade_batch" in str(key)]
-            time.sleep(0.02)
-        assert held, "the worker to kill never held a batch"
-        os.killpg(cluster.workers[0].pid, signal.SIGKILL)  # while it holds that batch
-        out, err = proc.communicate(timeout=300)
-        story = observer.run_on_scheduler(lambda dask_scheduler, key=held[0]: [tuple(t[:3]) for t in
-                                                                               dask_scheduler.story(key)])
+            assert held, "the worker to kill held no batch"
+            os.killpg(victim.pid, signal.SIGKILL)  # while it holds that batch
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        stories = observer.run_on_scheduler(lambda dask_scheduler, keys=held: [[tuple(t[:3]) for t in
+                                                                                dask_scheduler.story(key)]
+                                                                               for key in keys])
     assert proc.returncode == 0, err
-    assert sum(1 for _, _, finish in story if finish == "processing") >= 2, story  # sent out again
-    assert any(finish == "memory" for _, _, finish in story), story  # and finished there
+    assert any(sum(1 for _, _, finish in story if finish == "processing") >= 2  # sent out again
+               and any(finish == "memory" for _, _, finish in story)  # and finished there
+               for story in stories), stories
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
     assert [r["student"] for r in rows] == [f"s{i:02d}" for i in range(12)]
     journal_dir = ws / ".kata" / "journal"
     journaled = [json.loads(line).get("student") for line in next(journal_dir.glob("*.jsonl")).read_text().splitlines()]
     students = [s for s in journaled if s]
     assert sorted(students) == [f"s{i:02d}" for i in range(12)]  # every student once: none lost, none twice
-    assert {r["score"] for r in rows if int(r["student"][1:]) % 4 == 2} == {"4"}
+    assert {r["student"]: float(r["score"]) for r in rows} == scores(12, hanging)
     assert all(r["status"] == "graded" for r in rows)  # the retry graded them: no row lost to the kill

@@ -5,6 +5,10 @@ Where two layers stop an attack (Landlock and a network namespace both refuse TC
 Turning off a layer this machine's plan does not have changes nothing, so each set names the layers of
 root's plan and of an ordinary user's. A case runs only where the plan has the layer it shows (under CI,
 where the machine can give it, it must: see tests/conftest.py).
+
+The attacks are test_hostile.py's, the same bodies in ``add`` of the tiny fixture kata, built by its
+``hostile``: none of them needs kata 10.2, and a fork server preloading numpy alone starts several times
+faster than one preloading scipy as well.
 """
 
 import ctypes
@@ -17,32 +21,53 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import needs, processes_with
+from conftest import copy_tiny, needs, processes_with
 from test_hostile import (
     ADDRESS_SPACE,
+    DAEMON,
     FORKS,
     MEMORY_THROUGH_CHILDREN,
     OPEN_FILES,
+    READ,
     SCRATCH_FILL,
+    SETUID,
+    TCP,
+    UDP,
+    WRITE,
     hostile,
     lost,
+    small_memory_kata,
 )
 
 from grader.core import grading
+from grader.learner import workspace
 
 
 @pytest.fixture(scope="module")
-def without(fast_manifest, manifest):
-    """``without(layers, fast=True)``: a grader whose fork server was started with ``layers`` turned off."""
+def tiny(tmp_path_factory):
+    """The tiny workspace, this module's own, with its 3 s call limit: writing 120 MB of scratch to the host's
+    disk per call took over a second on a busy machine (no attack here waits for a limit: each ends by itself
+    once it has gained what it wanted)."""
+    return workspace.load_manifest(copy_tiny(tmp_path_factory.mktemp("defences-off") / "ws", time_limit=3))
+
+
+@pytest.fixture(scope="module")
+def kata(tiny):
+    return tiny.get("0.1")
+
+
+@pytest.fixture(scope="module")
+def without(tiny):
+    """``without(layers)``: a grader of the tiny kata whose fork server was started with ``layers`` turned off."""
     started = {}
 
-    def grader_for(layers: str, fast: bool = True):
-        key = (layers, fast)
+    def grader_for(layers: str):
+        key = frozenset(layers.split(","))  # the same layers in another order: the same grader
         if key not in started:
             before = os.environ.get("KATA_SANDBOX_OFF")
             os.environ["KATA_SANDBOX_OFF"] = layers
             try:
-                started[key] = grading.Grader(fast_manifest if fast else manifest).__enter__()
+                started[key] = grading.Grader(tiny).__enter__()
             finally:
                 if before is None:
                     os.environ.pop("KATA_SANDBOX_OFF")
@@ -55,47 +80,44 @@ def without(fast_manifest, manifest):
         grader.__exit__(None, None, None)
 
 
-def succeeded(grader, manifest_kata, path) -> bool:
-    """Whether the attack in ``path`` succeeded: binomial_mle returned its wrong value, and nothing else failed."""
-    result = grader.grade(manifest_kata, path, 8)
+def succeeded(grader, kata, path) -> bool:
+    """Whether the attack in ``path`` succeeded: add returned its wrong value, and nothing else failed."""
+    result = grader.grade(kata, path, 8)
     assert result.status == "graded", result.error
     failed = [c for c in result.checks if not c.passed]
-    assert lost(result) <= {"binomial_mle"}, [c.message for c in failed]
+    assert lost(result) <= {"add"}, [c.message for c in failed]
     assert all(c.outcome == "failed" for c in failed), [c.message for c in failed]  # a wrong value, not a crash
     return bool(failed)
-
-
-@pytest.fixture(scope="module")
-def kata(fast_manifest):
-    return fast_manifest.get("10.2")
 
 
 @needs("landlock")
 def test_without_landlock_and_namespaces_the_solution_is_read(without, kata, tmp_path):
     # With namespaces, the worker's own uid cannot enter the test's temporary folder either.
-    path = hostile(tmp_path, "return len(open({target!r}).read()) > 0", target=str(kata.solution_path))
+    path = hostile(tmp_path, READ, target=str(kata.solution_path))
     assert succeeded(without("landlock,namespaces"), kata, path)
 
 
+@pytest.mark.parametrize("where", ["gradebook", "tmp"])
 @needs("landlock")
-def test_without_landlock_and_namespaces_the_gradebook_and_tmp_are_written(without, kata, tmp_path):
+def test_without_landlock_and_namespaces_the_gradebook_and_tmp_are_written(without, kata, tmp_path, where):
     gradebook, marker = tmp_path / "grades.csv", f"/tmp/kata-hostile-{uuid.uuid4().hex}"
     gradebook.write_text("student,score\n")
-    path = hostile(tmp_path, "open({book!r}, 'a').write('owned'); open({marker!r}, 'w').write('x'); return True",
-                   book=str(gradebook), marker=marker)
+    path = hostile(tmp_path, WRITE, target=str(gradebook if where == "gradebook" else marker))
     try:
         assert succeeded(without("landlock,namespaces,user-namespace"), kata, path)
-        assert gradebook.read_text().endswith("owned") and os.path.exists(marker)
+        if where == "gradebook":  # add runs the attack once per check of it
+            assert gradebook.read_text().startswith("student,score\nowned")
+        else:
+            assert os.path.exists(marker)
     finally:
         if os.path.exists(marker):
             os.remove(marker)
 
 
 @needs("private-files")
-def test_without_private_files_the_scratch_takes_the_hosts_disk(without, manifest, tmp_path):
-    # The kata's own 3 s limit: 120 MB to the host's disk per call can take over a second on a busy machine.
-    assert succeeded(without("namespaces,user-namespace", fast=False), manifest.get("10.2"),
-                     hostile(tmp_path, SCRATCH_FILL))
+def test_without_private_files_the_scratch_takes_the_hosts_disk(without, kata, tmp_path):
+    # The kata's 3 s limit: 120 MB to the host's disk per call can take over a second on a busy machine.
+    assert succeeded(without("namespaces,user-namespace"), kata, hostile(tmp_path, SCRATCH_FILL))
 
 
 @needs("no-network")
@@ -104,8 +126,7 @@ def test_without_namespaces_landlock_and_seccomp_loopback_tcp_is_reached(without
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.settimeout(5)
-    path = hostile(tmp_path, "socket.create_connection(('127.0.0.1', {port}), timeout=0.5).sendall(b'hi'); "
-                             "return True", port=listener.getsockname()[1])
+    path = hostile(tmp_path, TCP, port=listener.getsockname()[1])
     try:
         assert succeeded(without("namespaces,landlock,seccomp"), kata, path)
         listener.accept()[0].close()
@@ -118,8 +139,7 @@ def test_without_namespaces_and_seccomp_udp_reaches_loopback(without, kata, tmp_
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.bind(("127.0.0.1", 0))
     receiver.settimeout(5)
-    path = hostile(tmp_path, "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
-                             "s.sendto(b'x', ('127.0.0.1', {port})); return True", port=receiver.getsockname()[1])
+    path = hostile(tmp_path, UDP, port=receiver.getsockname()[1])
     try:
         assert succeeded(without("namespaces,seccomp"), kata, path)
         assert receiver.recvfrom(10)[0] == b"x"
@@ -136,17 +156,13 @@ def test_without_namespaces_and_landlock_the_grader_is_signalled_and_read(withou
 
 @needs("namespaces")
 def test_without_namespaces_a_worker_is_root(without, kata, tmp_path):
-    assert succeeded(without("namespaces"), kata, hostile(tmp_path, "os.setuid(0); return os.getuid() == 0"))
+    assert succeeded(without("namespaces"), kata, hostile(tmp_path, SETUID))
 
 
 @needs("seccomp")
 def test_without_namespaces_and_seccomp_a_daemon_outlives_its_worker(without, kata, tmp_path):
     token = f"kata-daemon-{uuid.uuid4().hex}"
-    path = hostile(tmp_path, """
-        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", {token!r}],
-                         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return False
-    """, token=token)
+    path = hostile(tmp_path, DAEMON, token=token)
     without("namespaces,user-namespace,seccomp").grade(kata, path, 8)
     time.sleep(0.3)
     survivors = processes_with(token)
@@ -167,9 +183,12 @@ def test_without_rlimits_memory_and_files_are_taken(without, kata, tmp_path, att
 
 
 @needs("memory-group")
-def test_without_a_memory_group_children_hold_more_than_the_cap(without, manifest, tmp_path):
-    assert succeeded(without("memory-group", fast=False), manifest.get("10.2"),
-                     hostile(tmp_path, MEMORY_THROUGH_CHILDREN))
+def test_without_a_memory_group_children_hold_more_than_the_cap(without, tmp_path):
+    # Four children of 100 MB share their grading job's one core: filling them took over 2.5 s once in a full test
+    # run, so they get 8 s here, within the 10 s limit (the defence-on case needs no such wait: it ends when the
+    # group kills a child).
+    assert succeeded(without("memory-group"), small_memory_kata(tmp_path, time_limit=10),
+                     hostile(tmp_path, MEMORY_THROUGH_CHILDREN, patience=8))
 
 
 # --- the cohort's attacks (tests/test_integrity.py) ------------------------------------------
@@ -230,6 +249,4 @@ def test_without_seccomp_a_host_unix_socket_is_reached(ws_tiny, tmp_path, monkey
 
 @pytest.fixture
 def ws_tiny(tmp_path):
-    from conftest import copy_tiny
-
     return copy_tiny(tmp_path / "ws")

@@ -7,7 +7,7 @@ function only, with every seed, and keep full marks everywhere else.
 import re
 
 import pytest
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, copy_tiny
 
 SEEDS = (0, 1, 2, 12345)
 
@@ -153,9 +153,7 @@ def by_target(result):
     return result.points_by_target()
 
 
-FAULTS = {
-    "hangs_in_gaussian_mle": ("gaussian_mle", "timed out after 1 s; your code was at hangs_in_gaussian_mle.py line 8, "
-                                              "in gaussian_mle: while True:"),
+FAULTS = {  # a hang: test_hang_costs_its_time_limit_on_its_own_calls_only
     "crashes_in_logistic_nll": ("logistic_nll", "your code ended the process (killed by signal SIGSEGV)"),
     "exits_in_fit_linear": ("fit_linear_regression_mle", "your code ended the process (sys.exit(3))"),
     "os_exit_in_binomial_mle": ("binomial_mle", "your code ended the process (exit status 0)"),
@@ -229,29 +227,37 @@ def test_binary_file_is_an_error_result(grader, kata, tmp_path):
     assert result.error == "mle.py is not Python source (it holds NUL bytes, as binary files do): save your code as text"
 
 
-def test_hang_costs_its_time_limit_on_its_own_calls_only(fast_grader, fast_manifest):
-    result = fast_grader.grade(fast_manifest.get("10.2"), SUBMISSIONS / "hangs_in_gaussian_mle.py", 5)
-    # Each of the four gaussian_mle checks is stopped at its own 1 s limit; nothing else waits or fails.
-    timed_out = [c for c in result.checks if c.outcome == "fault"]
-    assert [c.target for c in timed_out] == ["gaussian_mle"] * 4
-    assert all(c.message.endswith("timed out after 1 s; your code was at hangs_in_gaussian_mle.py line 8, in "
-                                  "gaussian_mle: while True:") for c in timed_out)
-    assert all(c.passed for c in result.checks if c.target != "gaussian_mle")
-
-
-def test_submission_time_budget_bounds_a_slow_submission(tmp_path):
-    from conftest import copy_workspace
-
-    from grader.core import grading
+def test_hang_costs_its_time_limit_on_its_own_calls_only(tiny_grader, tmp_path):
     from grader.learner import workspace
 
-    manifest = workspace.load_manifest(copy_workspace(tmp_path, time_limit=1, submission_time_limit=2.5))
-    kata = manifest.get("10.2")
-    with grading.Grader(manifest) as grader:
-        result = grader.grade(kata, SUBMISSIONS / "hangs_in_gaussian_mle.py", 5)
+    kata = workspace.load_manifest(copy_tiny(tmp_path / "ws", time_limit=0.5)).get("0.1")
+    solution = (tmp_path / "ws/solutions/0.1-tiny/tiny.py").read_text()
+    hangs = tmp_path / "tiny.py"  # add hangs; mean, checked after it, is right
+    hangs.write_text(solution.replace("    return a + b", "    while True:\n        pass"))
+    result = tiny_grader.grade(kata, hangs, 5)
+    # Each of add's checks is stopped at its own 0.5 s limit; mean's calls, after them, neither wait nor fail.
+    timed_out = [c for c in result.checks if c.outcome == "fault"]
+    assert [c.name for c in timed_out] == ["test_add_small", "test_add_random"]
+    line = solution.splitlines().index("    return a + b") + 1
+    assert all(c.message.endswith(f"timed out after 0.5 s; your code was at tiny.py line {line}, in add: while True:")
+               for c in timed_out), [c.message for c in timed_out]
+    assert [c.passed for c in result.checks if c.target == "mean"] == [True, True]
+
+
+def test_submission_time_budget_bounds_a_slow_submission(tiny_grader, tmp_path):
+    from grader.learner import workspace
+
+    ws = copy_tiny(tmp_path / "ws", time_limit=0.5)
+    yaml = ws / "kata.yaml"
+    yaml.write_text(yaml.read_text().replace("    time_limit: 0.5\n", "    time_limit: 0.5\n    submission_time_limit: 0.8\n"))
+    kata = workspace.load_manifest(ws).get("0.1")
+    solution = (ws / "solutions/0.1-tiny/tiny.py").read_text()
+    slow = tmp_path / "tiny.py"  # add (checked first) hangs on every call; mean is right
+    slow.write_text(solution.replace("    return a + b", "    while True:\n        pass"))
+    result = tiny_grader.grade(kata, slow, 5)
     timed_out = [c for c in result.checks if "timed out" in c.message]
-    skipped = [c for c in result.checks if c.message.startswith("not run: this submission used up its 2.5 s")]
-    # The 9 binomial checks pass; gaussian_mle's calls time out until the 2.5 s budget is used up
-    # (3 on an idle machine, fewer when waiting for a CPU stretches each limit); the rest do not run.
-    assert 1 <= len(timed_out) <= 3 and len(timed_out) + len(skipped) == 23
-    assert all(c.passed for c in result.checks[:9]) and result.score == 9
+    skipped = [c for c in result.checks if c.message.startswith("not run: this submission used up its 0.8 s")]
+    # add's first call times out at 0.5 s, its second gets what is left of the 0.8 s budget (or nothing, when
+    # waiting for a CPU stretched the first limit); mean's checks, which would pass, do not run.
+    assert [c.target for c in result.checks] == ["add", "add", "mean", "mean"]
+    assert 1 <= len(timed_out) <= 2 and len(timed_out) + len(skipped) == 4 and result.score == 0

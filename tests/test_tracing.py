@@ -36,8 +36,8 @@ HELPER = '''def spin(values):
 
 @pytest.fixture
 def hanging(tmp_path):
-    """A tiny workspace with a one-second limit, and a learner whose mean hangs in a helper module."""
-    ws = copy_tiny(tmp_path / "ws", time_limit=1)
+    """A tiny workspace with a half-second limit, and a learner whose mean hangs in a helper module."""
+    ws = copy_tiny(tmp_path / "ws", time_limit=0.5)
     student = tmp_path / "subs" / "alice"
     student.mkdir(parents=True)
     (student / "tiny.py").write_text(HANGS_IN_A_HELPER)
@@ -45,7 +45,7 @@ def hanging(tmp_path):
     return ws, student
 
 
-WHERE = "timed out after 1 s; your code was at helper.py line 3, in spin: while True:"
+WHERE = "timed out after 0.5 s; your code was at helper.py line 3, in spin: while True:"
 
 
 def test_a_timeout_shows_the_learner_s_line_in_the_terminal_and_in_json(hanging):

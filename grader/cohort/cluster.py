@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import io
+import socket
 import tempfile
 import threading
 import zipfile
@@ -52,10 +53,32 @@ def connect(address: str):
         raise ClusterError(f"--scheduler needs Dask, which is not installed here; "
                            f"install it with: pip install '{EXTRA}'") from None
     try:
-        return Client(address, timeout="5s")
+        _probe(address)
+        return Client(address, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                            "'dask scheduler' and workers with 'dask worker ADDRESS', or check the address") from None
+
+
+CONNECT_TIMEOUT = 5
+"""Seconds to reach the scheduler."""
+
+
+def _probe(address: str) -> None:
+    """Raise OSError at once when nothing listens at a TCP or TLS ``address``.
+
+    Dask's own connect retries a refused connection until its timeout, so a mistyped port
+    would cost the whole timeout before the one-line error; one plain connection says it now.
+    """
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host_port = parse_host_port(location)
+    except ValueError:
+        return  # an address of another form: Dask's connect judges it
+    if scheme in ("tcp", "tls"):
+        socket.create_connection(host_port, timeout=CONNECT_TIMEOUT).close()
 
 
 def workspace_blob(manifest: Manifest, kata: Kata) -> bytes:
