@@ -1,6 +1,5 @@
 """The learner's experience: diagnoses, numbers that explain, hint, reset, progress, watch, notebook."""
 
-import json
 import math
 import shutil
 import subprocess
@@ -43,13 +42,13 @@ def test_each_misconception_is_recognised_and_explained(grader, manifest, folder
     assert "\n".join(report.check_lines(result)).count(f"why ({item.target}): {item.explanation}") == 1
 
 
-def test_correct_code_and_unknown_mistakes_get_no_diagnosis(ws):
+def test_correct_code_and_unknown_mistakes_get_no_diagnosis(grader, manifest):
+    kata = manifest.get("10.2")
     for name in ("correct_scipy", "integer_division"):
-        data = json.loads(run(ws, "check", "10.2", "--file", str(SUBMISSIONS / f"{name}.py"), "--json").output)
-        assert all(c["diagnosis"] == "" for c in data["checks"] if c["passed"])
-    weird = json.loads(run(ws, "check", "10.2", "--file", str(SUBMISSIONS / "swapped_binomial_args.py"),
-                           "--json").output)
-    assert all(c["diagnosis"] == "" for c in weird["checks"])
+        result = grader.grade(kata, SUBMISSIONS / f"{name}.py", 7)
+        assert all(c.diagnosis == "" for c in result.checks if c.passed)
+    weird = grader.grade(kata, SUBMISSIONS / "swapped_binomial_args.py", 7)
+    assert not all(c.passed for c in weird.checks) and all(c.diagnosis == "" for c in weird.checks)
 
 
 @pytest.mark.parametrize("actual, expected, options, words", [

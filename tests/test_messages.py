@@ -1,7 +1,7 @@
 """Every message fits the failure it is attached to (kata 10.1-10.3 and checklib's rules)."""
 
 import pytest
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, TINY
 from known_mistakes import MISTAKE_FILES
 
 from grader import checklib
@@ -144,3 +144,13 @@ def test_valid_input_rejected_in_a_value_check_is_said_to_be_valid(tiny_grader, 
     raised = [c for c in result.checks if c.outcome == "raised"]
     assert raised and all(c.message.endswith("raised ValueError: a must be positive at line 3 on input the contract "
                                              "accepts") for c in raised)
+
+
+def test_a_plain_assert_that_fails_shows_what_came_back(tiny_grader, tiny_manifest, tmp_path):
+    """An author's check may be a bare ``assert learner.add(2, 3) == 5``: its failure still says, in numbers,
+    what the learner's function returned (a bare AssertionError has no text of its own)."""
+    path = tmp_path / "tiny.py"
+    path.write_text((TINY / "solutions/0.1-tiny/tiny.py").read_text().replace("return a + b", "return a - b"))
+    result = tiny_grader.grade(tiny_manifest.get("0.1"), path, 4)
+    small = next(c for c in result.checks if c.name == "test_add_small")
+    assert small.message == "add(2, 3): returned -1, which the check's assert rejects"

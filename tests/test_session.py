@@ -68,7 +68,7 @@ def launcher(request, monkeypatch):
 def learner(launcher, tmp_path):
     path = tmp_path / "learner.py"
     path.write_text(LEARNER)
-    session = LearnerSession(launcher, str(path), "learner", time_limit=1, import_time_limit=10)
+    session = LearnerSession(launcher, str(path), "learner", time_limit=0.5, import_time_limit=10)
     assert "add" in session.open()
     yield LearnerProxy(session)
     session.close()
@@ -115,7 +115,7 @@ def test_prints_are_captured_not_shown(learner, capfd):
 
 
 @pytest.mark.parametrize("call, message", [
-    ("sleep", "timed out after 1 s"),
+    ("sleep", "timed out after 0.5 s"),
     ("die", "your code ended the process (exit status 7)"),
     ("leave", "your code ended the process (sys.exit(2))"),
 ])

@@ -26,6 +26,7 @@ from . import diagnose, quiet
 from .manifest import Check, Kata
 from .results import CheckResult, Outcome
 from .session import LearnerError, LearnerProxy, NotDefined, WorkerFault
+from .show import describe
 
 FIXTURES = ("learner", "rng", "seed")
 
@@ -162,7 +163,7 @@ class CheckSuite:
         except WorkerFault as exc:
             return Outcome.FAULT, f"{_last(proxy, check)}: {exc}", None
         except AssertionError as exc:
-            return Outcome.FAILED, f"{_last(proxy, check)}: {exc or 'assertion failed'}", None
+            return Outcome.FAILED, f"{_last(proxy, check)}: {str(exc) or _returned(proxy)}", None
         except Exception as exc:  # noqa: BLE001 - our bug must not stop the other checks
             return Outcome.INTERNAL, f"internal grading error in {check.name}: {type(exc).__name__}: {exc}", None
         except BaseException as exc:
@@ -237,3 +238,10 @@ def _pytest_failure() -> tuple:
 
 def _last(proxy: LearnerProxy, check: Check) -> str:
     return proxy.calls[-1] if proxy.calls else check.target
+
+
+def _returned(proxy: LearnerProxy) -> str:
+    """What a plain ``assert`` with no message of its own failed on: the value the last call returned."""
+    if proxy.log and proxy.log[-1].outcome[0] == "ok":
+        return f"returned {describe(proxy.log[-1].outcome[1])}, which the check's assert rejects"
+    return "the check's assert failed"
