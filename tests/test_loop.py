@@ -42,28 +42,33 @@ def test_stub_report_fits_25_lines_and_says_where_to_start(ws):
     assert "FAIL" not in result.output and "hint:" not in result.output
 
 
-def test_all_shows_every_check_in_full(ws):
-    result = run("--root", str(ws), "check", "10.2", "--all")
-    assert result.output.count("FAIL  ") == 32
-    assert result.output.count("is not implemented yet (it raises NotImplementedError)") == 32
+def test_all_shows_every_check_in_full(tiny):
+    result = run("--root", str(tiny), "check", "0.1", "--all")
+    assert result.output.count("FAIL  ") == 4
+    assert result.output.count("is not implemented yet (it raises NotImplementedError)") == 4
 
 
-def test_only_the_first_failing_function_is_shown_in_full(ws):
-    result = run("--root", str(ws), "check", "10.2", "--file", str(SUBMISSIONS / "two_mistakes.py"), "--seed", "4")
+def test_only_the_first_failing_function_is_shown_in_full(tiny, tmp_path):
+    both = tmp_path / "tiny.py"  # add and mean both wrong
+    both.write_text(SOLUTION.replace("return a + b", "return a - b").replace("/ len(values)", "/ 2"))
+    result = run("--root", str(tiny), "check", "0.1", "--file", str(both), "--seed", "4")
     lines = result.output.splitlines()
     failing = [line.split()[1] for line in lines if line.startswith("FAIL  ")]
     details = [line for line in lines if line.startswith("      hint: ")]
-    assert any("gaussian_mle" in name for name in failing) and any("logistic" in name for name in failing)
-    assert details and len(details) == sum("gaussian_mle" in name for name in failing)
-    assert any(line.startswith("next: fix gaussian_mle") for line in lines)
-    assert any("also failing: logistic_nll" in line for line in lines)
+    assert any(name.startswith("test_add") for name in failing) and any(name.startswith("test_mean") for name in failing)
+    assert details and len(details) == sum(name.startswith("test_add") for name in failing)
+    assert any(line.startswith("next: fix add") for line in lines)
+    assert any("also failing: mean" in line for line in lines)
 
 
-def test_check_of_one_function_runs_only_its_checks(ws):
-    result = run("--root", str(ws), "check", "10.2", "gaussian_mle", "--file", str(SUBMISSIONS / "ddof_one.py"))
+def test_check_of_one_function_runs_only_its_checks(tiny, tmp_path):
+    lax = tmp_path / "tiny.py"  # add wrong, mean right but for an empty list (ZeroDivisionError, not ValueError)
+    lax.write_text(SOLUTION.replace("return a + b", "return a - b").replace("    if len(values) == 0:\n"
+                                                                             "        raise ValueError(\"no values\")\n", ""))
+    result = run("--root", str(tiny), "check", "0.1", "mean", "--file", str(lax))
     names = [line.split()[1] for line in result.output.splitlines() if line[:4] in ("PASS", "FAIL")]
-    assert names and all(name.startswith("test_gaussian_mle") for name in names)
-    assert "score 2/4" in result.output and result.exit_code == 1  # ddof=1 costs the two checks of sigma
+    assert names == ["test_mean_values", "test_mean_rejects_empty"]
+    assert "score 1/2" in result.output and result.exit_code == 1  # add's checks, which it would fail, never ran
 
 
 def test_check_of_a_function_the_kata_lacks_is_one_line(tiny):
