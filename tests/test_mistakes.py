@@ -11,7 +11,8 @@ import pytest
 from conftest import REPO
 from known_mistakes import allowed_losses, kind_of, known_mistakes
 
-from grader.learner import workspace
+from grader.core import diagnose
+from grader.learner import report, workspace
 
 ALL = known_mistakes(workspace.load_manifest(REPO).katas)
 REPLACEMENTS = [m for m in ALL if not m.whole]  # the whole-file ones: test_submissions, on the same two seeds
@@ -19,6 +20,8 @@ REPLACEMENTS = [m for m in ALL if not m.whole]  # the whole-file ones: test_subm
 
 @pytest.mark.parametrize("mistake", REPLACEMENTS, ids=[m.label for m in REPLACEMENTS])
 def test_a_mistake_costs_its_function_s_checks_about_it_and_nothing_else(grader, manifest, tmp_path, mistake):
+    """A misconception is also explained, exactly as its kata says, on every failed check of its function and
+    once in the learner's report (one explanation per function)."""
     kata = manifest.get(mistake.kata)
     path = mistake.learner_file(kata, tmp_path)
     for seed in (0, 1):
@@ -27,6 +30,12 @@ def test_a_mistake_costs_its_function_s_checks_about_it_and_nothing_else(grader,
         assert lost, f"{mistake.label} passes every check with seed {seed}"
         assert lost <= allowed_losses(mistake, kata), \
             [(c.name, c.message) for c in result.checks if c.name in lost - allowed_losses(mistake, kata)]
+        if mistake.misconception:
+            item = next(m for m in diagnose.load(kata.misconception_folder) if m.name == mistake.name)
+            failed = [c for c in result.checks if not c.passed]
+            assert {c.target for c in failed} == {item.target}
+            assert all(c.diagnosis == diagnose.explain(item) for c in failed), [c.diagnosis for c in failed]
+            assert "\n".join(report.check_lines(result)).count(f"why ({item.target}): {item.explanation}") == 1
 
 
 def test_a_function_that_raises_everywhere_still_scores_nothing_on_rejects_checks(grader, kata):
