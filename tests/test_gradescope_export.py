@@ -7,7 +7,9 @@ importable, kata only from the wheel the zip carries); ``run_autograder`` copied
 ``$AUTOGRADER_ROOT/submission``; ``results/results.json`` read as Gradescope reads it.
 
 The image is built once per test session (numpy and scipy come from the package index, through pip's
-cache when it has them); each test gets a root of its own.
+cache when it has them), from kata 10.2's export; each test gets a root of its own. Tests of the harness
+alone (broken uploads, who submitted, an upload's own grader package) grade the tiny fixture kata's
+exported workspace with the same image, whose fork server starts several times faster.
 """
 
 import json
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SUBMISSIONS
+from conftest import REPO, SUBMISSIONS, TINY, copy_tiny
 
 from grader.cli import main
 
@@ -71,10 +73,30 @@ def image(tmp_path_factory, manifest):
     return Image(work / "source", names, venv / "bin" / "python3", env)
 
 
-def autograder_root(image: Image, tmp_path: Path, files: dict, metadata: dict | None = None) -> Path:
-    """``$AUTOGRADER_ROOT`` as Gradescope lays it out for one submission."""
+@pytest.fixture(scope="session")
+def tiny_workspace(tmp_path_factory):
+    """The ``workspace/`` folder of the tiny kata's Gradescope export."""
+    work = tmp_path_factory.mktemp("gradescope-tiny")
+    ws = copy_tiny(work / "ws")
+    result = CliRunner().invoke(main, ["--root", str(ws), "export", "gradescope", "0.1", "--out", str(work / "a.zip")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(work / "a.zip") as archive:
+        archive.extractall(work / "source", [n for n in archive.namelist() if n.startswith("workspace/")])
+    return work / "source" / "workspace"
+
+
+TINY_SOLUTION = TINY / "solutions" / "0.1-tiny" / "tiny.py"
+
+
+def autograder_root(image: Image, tmp_path: Path, files: dict, metadata: dict | None = None,
+                    workspace: Path | None = None) -> Path:
+    """``$AUTOGRADER_ROOT`` as Gradescope lays it out for one submission (with another kata's exported
+    ``workspace``, if given)."""
     root = tmp_path / "autograder"
     shutil.copytree(image.source, root / "source")
+    if workspace is not None:
+        shutil.rmtree(root / "source" / "workspace")
+        shutil.copytree(workspace, root / "source" / "workspace")
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
     (root / "submission").mkdir()
     for name, source in files.items():
@@ -93,8 +115,8 @@ def run_autograder(image: Image, root: Path, script: Path | None = None) -> dict
     return valid(json.loads((root / "results" / "results.json").read_text()))
 
 
-def grade(image, tmp_path, files, metadata=None) -> dict:
-    return run_autograder(image, autograder_root(image, tmp_path, files, metadata))
+def grade(image, tmp_path, files, metadata=None, workspace=None) -> dict:
+    return run_autograder(image, autograder_root(image, tmp_path, files, metadata, workspace))
 
 
 def valid(results: dict) -> dict:
@@ -153,20 +175,20 @@ def test_a_notebook_submission_is_graded(image, tmp_path):
     assert grade(image, tmp_path, {"Homework 2.ipynb": path})["score"] == 32.0
 
 
-def test_broken_and_empty_uploads_are_a_valid_zero(image, tmp_path):
-    broken = grade(image, tmp_path / "a", {"homework.py": b"def binomial_mle(:\n"})
+def test_broken_and_empty_uploads_are_a_valid_zero(image, tiny_workspace, tmp_path):
+    broken = grade(image, tmp_path / "a", {"homework.py": b"def add(:\n"}, workspace=tiny_workspace)
     assert broken["score"] == 0.0 and "SyntaxError" in broken["output"]
-    empty = grade(image, tmp_path / "b", {})
-    assert empty["score"] == 0.0 and "no mle.py" in empty["output"]
+    empty = grade(image, tmp_path / "b", {}, workspace=tiny_workspace)
+    assert empty["score"] == 0.0 and "no tiny.py" in empty["output"]
 
 
-def test_who_submitted_comes_from_the_submission_metadata(image, tmp_path):
+def test_who_submitted_comes_from_the_submission_metadata(image, tiny_workspace, tmp_path):
     metadata = {"id": 87184652, "created_at": "2024-09-02T15:05:11.109082-07:00", "assignment_id": None,
                 "users": [{"id": 233634, "email": "ada@example.edu", "name": "Ada Lovelace", "sid": "100200300"},
                           {"id": 233635, "email": "liam@example.edu", "name": "Liam O'Brien", "sid": None}],
                 "previous_submissions": []}
-    results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"}, metadata)
-    assert results["extra_data"]["submission_id"] == 87184652
+    results = grade(image, tmp_path, {"tiny.py": TINY_SOLUTION}, metadata, tiny_workspace)
+    assert results["score"] == 4.0 and results["extra_data"]["submission_id"] == 87184652
     assert results["extra_data"]["students"] == [
         {"id": 233634, "name": "Ada Lovelace", "email": "ada@example.edu", "sid": "100200300"},
         {"id": 233635, "name": "Liam O'Brien", "email": "liam@example.edu"}]
@@ -183,14 +205,14 @@ with open(os.path.join(root, "results", "results.json"), "w") as handle:
 
 
 @pytest.mark.parametrize("isolated", [True, False])
-def test_a_grader_package_in_the_upload_is_never_imported(image, tmp_path, isolated):
+def test_a_grader_package_in_the_upload_is_never_imported(image, tiny_workspace, tmp_path, isolated):
     """A student uploads grader/platforms/autograder.py writing 32/32. The exported run_autograder starts
     kata isolated from a neutral folder; started the old way (no -I, from the upload's folder) the
     forgery wins, so the test can fail."""
     root = autograder_root(image, tmp_path, {
-        "mle.py": SUBMISSIONS / "ddof_one.py", "correct_loops_math.py": SUBMISSIONS / "correct_loops_math.py",
+        "tiny.py": TINY_SOLUTION.read_text().replace("return a + b", "return a - b").encode(),
         "grader/__init__.py": b"", "grader/platforms/__init__.py": b"",
-        "grader/platforms/autograder.py": FAKE_GRADER})
+        "grader/platforms/autograder.py": FAKE_GRADER}, workspace=tiny_workspace)
     script = None
     if not isolated:
         script = root / "old_run_autograder"
@@ -200,7 +222,7 @@ def test_a_grader_package_in_the_upload_is_never_imported(image, tmp_path, isola
         script.chmod(0o755)
     results = run_autograder(image, root, script)
     if isolated:
-        assert results["score"] == 30.0 and results["output"].startswith("kata 10.2: 30/32")
+        assert results["score"] == 2.0 and results["output"].startswith("kata 0.1: 2/4")
     else:
         assert results["score"] == 32.0 and results["output"] == "forged"
 
