@@ -66,6 +66,25 @@ def descendants(pid: int) -> set:
         return set()
 
 
+def spinning_workers(pid: int, cpu: float = 0.1) -> set:
+    """The fork servers below process ``pid`` with a worker that has spun for ``cpu`` seconds of its own: a call
+    that hangs is under way there (an honest call of the tiny kata takes microseconds; a spare worker none).
+    A worker is a leaf forked by a fork server, never one of ``pid``'s own children."""
+    try:
+        started = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return set()
+    servers = set()
+    for process in started:
+        try:
+            if process.ppid() != pid and not process.children() and process.status() != psutil.STATUS_ZOMBIE \
+                    and sum(process.cpu_times()[:2]) >= cpu:
+                servers.add(process.ppid())
+        except psutil.Error:
+            pass  # one that has just ended
+    return servers
+
+
 def copy_workspace(target: Path, **limits) -> Path:
     """A copy of the repository's katas to work in, learner files as shipped; ``limits`` rewrite kata.yaml values."""
     for name in ("katas", "solutions"):

@@ -12,10 +12,9 @@ import sys
 import time
 
 import forged
-import psutil
 import pytest
 from click.testing import CliRunner
-from conftest import TINY, copy_tiny
+from conftest import TINY, copy_tiny, spinning_workers
 
 from grader.cli import main
 from grader.workers.inside import protections, sandbox
@@ -100,23 +99,6 @@ def grade(ws, subs, out, *extra):
                                        "--seed", "11", *extra])
     assert result.exit_code == 0, result.output
     return result
-
-
-def hanging_call_under(pid: int, cpu: float = 0.1) -> bool:
-    """Whether a worker of a fork server that process ``pid`` (a Dask worker) started has spun for ``cpu`` seconds
-    of its own: a call that hangs is under way there (an honest call of the tiny kata takes microseconds)."""
-    try:
-        started = psutil.Process(pid).children(recursive=True)
-    except psutil.Error:
-        return False
-    for process in started:
-        try:  # a grading worker: a leaf, not the Dask worker's own child (its fork server)
-            if process.ppid() != pid and not process.children() and process.status() != psutil.STATUS_ZOMBIE \
-                    and sum(process.cpu_times()[:2]) >= cpu:
-                return True
-        except psutil.Error:
-            pass  # one that has just ended
-    return False
 
 
 def masked_json(path):
@@ -220,7 +202,7 @@ def test_a_lost_worker_costs_only_a_retry(cluster, tmp_path):
             # the victim: the first worker found in a batch's hang (the scheduler may give both batches to one)
             victim, deadline = None, time.monotonic() + 120
             while victim is None and time.monotonic() < deadline and proc.poll() is None:
-                victim = next((worker for worker in cluster.workers if hanging_call_under(worker.pid)), None)
+                victim = next((worker for worker in cluster.workers if spinning_workers(worker.pid)), None)
                 time.sleep(0.02)
             assert victim is not None, "no worker ever ran a batch's hang"
             # the batches it holds now: the one it is in (one it had not begun may have been stolen by the other)

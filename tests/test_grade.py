@@ -25,6 +25,7 @@ from conftest import (
     copy_workspace,
     descendants,
     processes_with,
+    spinning_workers,
 )
 
 from grader.cli import main
@@ -397,22 +398,13 @@ def _grading_processes(pid: int, count: int) -> list:
     return found
 
 
-def _await_hanging_calls(proc, count: int, cpu: float = 0.1) -> None:
-    """Wait until ``count`` of ``kata grade``'s fork servers (one per grading process) each have a worker that
-    has spun for ``cpu`` seconds of its own: that many grading processes are in a call that hangs (an honest
-    call of the tiny kata takes microseconds; a spare worker none)."""
+def _await_hanging_calls(proc, count: int) -> None:
+    """Wait until ``count`` of ``kata grade``'s fork servers (one per grading process) each have a worker
+    spinning in a call that hangs: that many grading processes hold a student."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert proc.poll() is None, "kata grade ended before its calls hung"
-        servers = set()
-        for process in psutil.Process(proc.pid).children(recursive=True):
-            try:  # a worker: a leaf, forked by a fork server (not one of kata's own children)
-                if process.ppid() != proc.pid and not process.children() and \
-                        process.status() != psutil.STATUS_ZOMBIE and sum(process.cpu_times()[:2]) >= cpu:
-                    servers.add(process.ppid())
-            except psutil.Error:
-                pass  # one that has just ended
-        if len(servers) >= count:
+        if len(spinning_workers(proc.pid)) >= count:
             return
         time.sleep(0.02)
     pytest.fail(f"{count} calls that hang never ran at once")
