@@ -5,9 +5,11 @@ For a command that grades, the fork server is started first
 imported and run, so the two import numpy and scipy at once.
 """
 
+import os
 import signal
 import sys
 
+from .settings import single_thread_environment
 from .workers.client.start import start_early
 
 COMMANDS_WITH_WORKERS = ("check", "watch", "grade", "verify")
@@ -42,6 +44,9 @@ def _command(args: list) -> str:
 
 
 def main() -> None:
+    # Before numpy loads, or its BLAS starts a thread pool: kata's trusted process forks (grading processes)
+    # and its checks compute on small arrays.
+    os.environ.update(single_thread_environment())
     stop_as_on_ctrl_c()
     if _command(sys.argv[1:]) in COMMANDS_WITH_WORKERS:
         start_early()

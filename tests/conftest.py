@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's own workspace, copies of it, and a grader."""
 
+import ast
 import os
 import shutil
 import sys
@@ -35,6 +36,44 @@ def grader(manifest):
     """One grader for the full kata, shared by every test that only grades."""
     with grading.Grader(manifest) as active:
         yield active
+
+
+@pytest.fixture(scope="session")
+def submission(tmp_path_factory):
+    """``submission(name)``: tests/submissions/NAME.py in a folder of its own with the files it imports from
+    there, as a learner's folder holds them: graded from tests/submissions itself, every grading would stage
+    and send all of that folder's files."""
+    base = tmp_path_factory.mktemp("submissions")
+
+    def lay_out(name: str) -> Path:
+        folder = base / name
+        if not folder.exists():
+            folder.mkdir()
+            pending = [name]
+            while pending:
+                module = pending.pop()
+                if (folder / f"{module}.py").exists():
+                    continue
+                shutil.copy(SUBMISSIONS / f"{module}.py", folder / f"{module}.py")
+                pending += [m for m in _imported(SUBMISSIONS / f"{module}.py") if (SUBMISSIONS / f"{m}.py").exists()]
+        return folder / f"{name}.py"
+
+    return lay_out
+
+
+def _imported(path: Path) -> set:
+    """The top-level modules a Python file imports (none if it does not parse)."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def processes_with(token: str) -> list:

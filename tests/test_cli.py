@@ -203,6 +203,43 @@ def test_verify_reports_a_target_the_stub_lacks(tiny):
     assert "check 'test_mean_values' targets 'meen', which the stub does not define" in result.output
 
 
+THREADS_AFTER = """
+import os, sys
+sys.argv = ["kata", "--help"]
+leave = os._exit
+
+
+def count_then_leave(code):  # numpy is loaded by now, with the command line: its BLAS has started its threads
+    print("threads", len(os.listdir("/proc/self/task")), flush=True)
+    leave(code)
+
+
+os._exit = count_then_leave
+if {entry}:
+    from grader.entry import main
+else:
+    from grader.cli import entry as main
+main()
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts threads in /proc, on a machine where BLAS would start more than one")
+def test_the_kata_command_starts_no_blas_threads():
+    """kata's trusted process forks grading processes and computes on small arrays: its BLAS runs on one thread.
+    Without the console script's setting, numpy (loaded with the command line) starts a thread per core."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+
+    def threads(entry: bool) -> int:
+        done = subprocess.run([sys.executable, "-c", THREADS_AFTER.format(entry=entry)], env=env, cwd=REPO,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.rsplit("threads ", 1)[1])
+
+    assert threads(entry=True) == 1
+    assert threads(entry=False) > 1  # the command line without the console script: what the setting prevents
+
+
 @pytest.mark.parametrize("mode", ["fork", "spawn"])
 def test_real_subprocess_json_is_the_only_stdout(tiny, tmp_path, mode):
     env = {**os.environ, "KATA_WORKER": mode}

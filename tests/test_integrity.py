@@ -267,14 +267,14 @@ def _burn(seconds):
 @CPU_LOAD
 @GROUPS
 def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(ws, tmp_path):
-    # A 0.5 s call limit and 0.05 s of CPU per honest call: far from the limit either way,
-    # and each of the hog's two hanging checks costs at most 1.5 s (its own starvation counted).
+    # A 0.25 s call limit and 0.025 s of CPU per honest call: far from the limit either way,
+    # and each of the hog's two hanging checks costs at most 0.75 s (its own starvation counted).
     yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 0.5\n"))
+    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 0.25\n"))
     subs = tmp_path / "subs"
     subs.mkdir()
-    (subs / "honest_but_slow.py").write_text(BURN + CORRECT.replace("    return a + b", "    _burn(0.05)\n    return a + b")
-                                             .replace("    return sum(", "    _burn(0.05)\n    return sum("))
+    (subs / "honest_but_slow.py").write_text(BURN + CORRECT.replace("    return a + b", "    _burn(0.025)\n    return a + b")
+                                             .replace("    return sum(", "    _burn(0.025)\n    return sum("))
     (subs / "hog.py").write_text('''
 import os
 
@@ -571,14 +571,14 @@ def test_time_spent_waiting_for_a_cpu_does_not_count(tiny_grader, tmp_path, busy
     monkeypatch.setattr(sessions, "STARVED_FACTOR", 20.0)
 
     path = tmp_path / "tiny.py"
-    path.write_text(BURN + "\n\ndef add(a, b):\n    _burn(0.25)\n    return a + b\n\n\n"
+    path.write_text(BURN + "\n\ndef add(a, b):\n    _burn(0.1)\n    return a + b\n\n\n"
                     "def mean(values):\n    import time\n    time.sleep(30)\n")
-    session = LearnerSession(tiny_grader.launcher, str(path), "tiny", time_limit=0.5, import_time_limit=30)
+    session = LearnerSession(tiny_grader.launcher, str(path), "tiny", time_limit=0.2, import_time_limit=30)
     try:
         session.open()
         started = time.monotonic()
-        assert session.call("add", (2, 3)) == 5  # 0.25 s of CPU: slowed past the limit, not failed
-        assert time.monotonic() - started > 0.5, "the burners did not slow the call: this test shows nothing here"
+        assert session.call("add", (2, 3)) == 5  # 0.1 s of CPU: slowed past the limit, not failed
+        assert time.monotonic() - started > 0.2, "the burners did not slow the call: this test shows nothing here"
         with pytest.raises(WorkerFault, match="timed out"):
             session.call("mean", ([1.0],))  # sleeping is not waiting for a CPU
     finally:

@@ -25,7 +25,7 @@ ALLOWED = {
     "checklib": {"core"},
     "pytest_plugin": {"core", "learner"},
     "cli": {"settings", "core", "learner", "platforms", "authoring", "cohort", "workers.client", "workers.inside"},
-    "entry": {"cli", "workers.client"},
+    "entry": {"settings", "cli", "workers.client"},
     "__main__": {"entry"},
     "grader": {"learner", "workers.inside"},
 }

@@ -85,8 +85,16 @@ def user_cohort():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def grade_as_user(folder, env=None):
-    proc = ordinary.run(["--root", folder / "ws", "grade", "0.1", folder / "subs", "--out", folder / "g.csv",
+def grade_as_user(folder, env=None, students=None):
+    """``kata grade`` as the user, of the whole cohort or of ``students`` alone."""
+    subs = folder / "subs"
+    if students is not None:
+        subs = folder / "some"
+        subs.mkdir()
+        for student in students:
+            shutil.copy(folder / "subs" / f"{student}.py", subs)
+        ordinary.give(subs)
+    proc = ordinary.run(["--root", folder / "ws", "grade", "0.1", subs, "--out", folder / "g.csv",
                          "--jobs", "2"], folder, env)
     assert proc.returncode == 0, proc.stderr
     rows = {r["student"]: float(r["score"]) for r in csv.DictReader(io.StringIO((folder / "g.csv").read_text()))}
@@ -115,9 +123,9 @@ def test_every_promise_of_the_mode_holds_for_an_ordinary_user(user_cohort):
 @needs("seccomp", "ordinary-user-namespace")
 def test_an_ordinary_users_attack_succeeds_with_its_defence_off(user_cohort, layer, student):
     folder, receiver, token = user_cohort
-    _, rows = grade_as_user(folder, {"KATA_SANDBOX_OFF": layer})
-    assert rows[student] == 2  # its add checks lost: the attack worked
-    assert rows["ada"] == 4
+    spawner = ("spawner",) if layer == "seccomp" else ()  # seccomp also keeps its children in their worker's group
+    _, rows = grade_as_user(folder, {"KATA_SANDBOX_OFF": layer}, students=("ada", student, *spawner))
+    assert rows == {"ada": 4, student: 2, **{s: 4 for s in spawner}}  # its add checks lost: the attack worked
     if layer == "seccomp":
         assert received(receiver)
         time.sleep(0.3)

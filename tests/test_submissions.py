@@ -7,7 +7,7 @@ function only, with every seed, and keep full marks everywhere else.
 import re
 
 import pytest
-from conftest import SUBMISSIONS, copy_tiny
+from conftest import copy_tiny
 
 SEEDS = (0, 1, 2, 12345)
 """A correct style must score full marks on every seed: four here, 200 in ``python bench/kata_sweep.py``."""
@@ -70,8 +70,8 @@ def failing(result):
 
 @pytest.mark.parametrize("name", CORRECT)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_correct_styles_score_full_marks(grader, kata, name, seed):
-    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", seed)
+def test_correct_styles_score_full_marks(grader, kata, name, seed, submission):
+    result = grader.grade(kata, submission(name), seed)
     assert result.status == "graded"
     assert failing(result) == set(), [c.message for c in result.checks if not c.passed]
     assert result.score == result.max_score == 32
@@ -79,13 +79,13 @@ def test_correct_styles_score_full_marks(grader, kata, name, seed):
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 @pytest.mark.parametrize("seed", MISTAKE_SEEDS)
-def test_mistake_costs_only_its_function_s_checks_about_it(grader, kata, name, seed):
+def test_mistake_costs_only_its_function_s_checks_about_it(grader, kata, name, seed, submission):
     """A value mistake costs only its function's value checks; a validation mistake only its rejects checks."""
     from known_mistakes import allowed_losses, known_mistakes
 
     _, must_fail = MISTAKES[name]
     mistake = next(m for m in known_mistakes([kata]) if m.whole and m.name == name)
-    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", seed)
+    result = grader.grade(kata, submission(name), seed)
     assert result.status == "graded"
     assert must_fail <= failing(result)
     stray = failing(result) - allowed_losses(mistake, kata)
@@ -96,8 +96,8 @@ def test_mistake_costs_only_its_function_s_checks_about_it(grader, kata, name, s
 
 
 @pytest.mark.parametrize("name", JUNK)
-def test_junk_scores_nothing_and_is_never_our_error(grader, kata, name):
-    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", 4)
+def test_junk_scores_nothing_and_is_never_our_error(grader, kata, name, submission):
+    result = grader.grade(kata, submission(name), 4)
     assert result.status == "graded" and result.score == 0
     assert all(c.outcome in ("failed", "raised") for c in result.checks), \
         [(c.name, c.message) for c in result.checks if c.outcome not in ("failed", "raised")]
@@ -125,14 +125,14 @@ def test_any_returned_value_ends_as_a_failure_never_our_error(grader, kata, tmp_
     ("fit_ignores_bias", "it is the best fit with b = 0"),
     ("ignores_intercept", "it is the best line through the origin"),
 ])
-def test_mistakes_are_named_by_relation(grader, kata, name, named):
-    result = grader.grade(kata, SUBMISSIONS / f"{name}.py", 6)
+def test_mistakes_are_named_by_relation(grader, kata, name, named, submission):
+    result = grader.grade(kata, submission(name), 6)
     assert any(named in c.message for c in result.checks if not c.passed), \
         [c.message for c in result.checks if not c.passed]
 
 
-def test_failure_message_says_what_was_called_returned_and_expected(grader, kata):
-    result = grader.grade(kata, SUBMISSIONS / "ddof_one.py", 7)
+def test_failure_message_says_what_was_called_returned_and_expected(grader, kata, submission):
+    result = grader.grade(kata, submission("ddof_one"), 7)
     check = next(c for c in result.checks if c.name == "test_gaussian_mle_sigma_divides_by_n")
     assert re.match(r"gaussian_mle\((array\(\[[-0-9., e]+\]\)|<array of \d+ floats>)\) -> sigma ", check.message)
     assert "-> sigma " in check.message and ", expected " in check.message and "rel. error" in check.message
@@ -146,9 +146,9 @@ def test_stub_scores_zero_and_says_not_implemented(grader, kata):
     assert result.checks[0].message == "binomial_mle is not implemented yet (it raises NotImplementedError)"
 
 
-def test_seed_changes_data_and_is_reproducible(grader, kata):
+def test_seed_changes_data_and_is_reproducible(grader, kata, submission):
     def messages(seed):
-        return [c.message for c in grader.grade(kata, SUBMISSIONS / "ddof_one.py", seed).checks]
+        return [c.message for c in grader.grade(kata, submission("ddof_one"), seed).checks]
     assert messages(11) == messages(11)
     assert messages(11) != messages(12)
 
@@ -165,10 +165,10 @@ FAULTS = {  # a hang: test_hang_costs_its_time_limit_on_its_own_calls_only
 
 
 @pytest.mark.parametrize("name", sorted(FAULTS))
-def test_fault_fails_only_the_calls_that_made_it(fast_grader, fast_manifest, name):
+def test_fault_fails_only_the_calls_that_made_it(fast_grader, fast_manifest, name, submission):
     kata = fast_manifest.get("10.2")
     target, message = FAULTS[name]
-    result = fast_grader.grade(kata, SUBMISSIONS / f"{name}.py", 5)
+    result = fast_grader.grade(kata, submission(name), 5)
     assert result.status == "graded"
     for check in result.checks:
         if check.target == target:
@@ -178,8 +178,8 @@ def test_fault_fails_only_the_calls_that_made_it(fast_grader, fast_manifest, nam
             assert check.passed, f"{check.name}: {check.message}"
 
 
-def test_memory_blowup_fails_only_its_function(grader, kata):
-    result = grader.grade(kata, SUBMISSIONS / "memory_hog_in_gaussian_ll.py", 5)
+def test_memory_blowup_fails_only_its_function(grader, kata, submission):
+    result = grader.grade(kata, submission("memory_hog_in_gaussian_ll"), 5)
     for check in result.checks:
         if check.target == "gaussian_log_likelihood":
             assert not check.passed
@@ -188,8 +188,8 @@ def test_memory_blowup_fails_only_its_function(grader, kata):
             assert check.passed, check.message
 
 
-def test_rigged_values_cannot_pass(grader, kata):
-    result = grader.grade(kata, SUBMISSIONS / "rigged_values.py", 5)
+def test_rigged_values_cannot_pass(grader, kata, submission):
+    result = grader.grade(kata, submission("rigged_values"), 5)
     rigged = {"binomial_mle", "binomial_log_likelihood", "gaussian_mle"}
     for check in result.checks:
         if check.target in rigged and "rejects" not in check.name:
@@ -198,8 +198,8 @@ def test_rigged_values_cannot_pass(grader, kata):
                                        if c.name == "test_binomial_log_likelihood_matches_scipy")
 
 
-def test_learner_prints_are_captured_and_capped(grader, kata):
-    result = grader.grade(kata, SUBMISSIONS / "prints_a_lot.py", 5)
+def test_learner_prints_are_captured_and_capped(grader, kata, submission):
+    result = grader.grade(kata, submission("prints_a_lot"), 5)
     assert result.output.startswith("importing my solution")
     printed = next(c.output for c in result.checks if c.name == "test_binomial_mle_random_counts")
     assert printed.startswith("binomial_mle called with")
@@ -216,8 +216,8 @@ IMPORT_ERRORS = {
 
 
 @pytest.mark.parametrize("name", sorted(IMPORT_ERRORS))
-def test_unimportable_file_is_an_error_result(fast_grader, fast_manifest, name):
-    result = fast_grader.grade(fast_manifest.get("10.2"), SUBMISSIONS / f"{name}.py", 1)
+def test_unimportable_file_is_an_error_result(fast_grader, fast_manifest, name, submission):
+    result = fast_grader.grade(fast_manifest.get("10.2"), submission(name), 1)
     assert result.status == "error" and result.score == 0 and result.checks == []
     assert result.error.startswith(IMPORT_ERRORS[name]), result.error
 

@@ -54,8 +54,9 @@ class Grader:
 
     def __init__(self, manifest: Manifest, mode: str | None = None, harden: bool = True,
                  folder: Path | None = None):
-        """``harden``: make this process undumpable and its numeric libraries single-threaded,
-        as kata's own processes are; False in a process that is not kata's (a Jupyter kernel).
+        """``harden``: make this process undumpable, and what it starts single-threaded in its numeric
+        libraries, as kata's own processes are (the ``kata`` command sets that before numpy loads, which
+        this cannot do after); False in a process that is not kata's (a Jupyter kernel).
         ``folder``: where staging copies and workers' scratch folders go, owned by the caller (a
         grading run's folder); by default the grader makes a :class:`~grader.core.files.RunFolder`."""
         self.manifest = manifest
