@@ -4,6 +4,7 @@ import ast
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -95,6 +96,16 @@ def alive(pids) -> set:
         except psutil.Error:
             pass
     return running
+
+
+def alive_after(pids, within: float = 10.0) -> set:
+    """Those of ``pids`` still running once all have ended or ``within`` seconds have passed. A zombie has
+    ended: one whose parent died waits for this machine's init to reap it, which may take a second."""
+    pids = list(pids)
+    deadline = time.monotonic() + within
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return alive(pids)
 
 
 def descendants(pid: int) -> set:

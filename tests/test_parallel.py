@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import TINY, copy_tiny
+from conftest import TINY, alive_after, copy_tiny
 
 from grader.cohort import executors
 from grader.core.files import RunFolder
@@ -106,8 +106,7 @@ def test_closing_ends_every_process_it_started(processes, tmp_path):
     with processes:
         started = {p.pid for p in psutil.Process().children(recursive=True)} - before
         assert len(started) >= 3  # two grading processes and the pristine fork server, at least
-    gone, alive = psutil.wait_procs([psutil.Process(pid) for pid in started if psutil.pid_exists(pid)], timeout=10)
-    assert alive == []
+    assert alive_after(started) == set()
 
 
 def test_killing_kata_grade_outright_ends_its_grading_processes_fork_servers_and_workers(tmp_path):
@@ -132,8 +131,7 @@ def test_killing_kata_grade_outright_ends_its_grading_processes_fork_servers_and
         workers = [p for f in family if f.is_running() for p in f.children(recursive=True)]
         os.kill(proc.pid, signal.SIGKILL)  # not the process group: kata alone
         proc.wait()
-        _, alive = psutil.wait_procs(family + workers, timeout=20)
-        assert alive == []
+        assert alive_after([p.pid for p in family + workers], within=20) == set()
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

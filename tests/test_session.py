@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 import pytest
-from conftest import PLAN, alive, needs, processes_with
+from conftest import PLAN, alive, alive_after, needs, processes_with
 
 from grader.core.session import (
     ImportFailed,
@@ -227,10 +227,7 @@ def test_the_worker_forked_ahead_ends_with_its_fork_server(tmp_path):
         time.sleep(0.01)
     assert children, "no worker was forked ahead"
     server.stop()
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not any(_alive(pid) for pid in children)
+    assert not alive_after(children)
 
 
 def _children(pid: int) -> list:
@@ -238,10 +235,6 @@ def _children(pid: int) -> list:
         return [child.pid for child in psutil.Process(pid).children()]
     except psutil.Error:
         return []
-
-
-def _alive(pid: int) -> bool:
-    return bool(alive([pid]))
 
 
 # --- faults of kata's own processes cost no submission --------------------------------
@@ -253,18 +246,11 @@ def _spares(server) -> list:
     """The workers the fork server has forked ahead (waiting for a submission)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # the spare is forked after the hand-over
-        spares = [pid for pid in _children(server._proc.pid) if _alive(pid)]
+        spares = [pid for pid in _children(server._proc.pid) if alive([pid])]
         if spares:
             return spares
         time.sleep(0.01)
     raise AssertionError("no worker was forked ahead")
-
-
-def _ended(pids, within=10.0) -> bool:
-    deadline = time.monotonic() + within
-    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return not any(_alive(pid) for pid in pids)
 
 
 def _answers(server, path) -> int:
@@ -291,7 +277,7 @@ def test_a_worker_forked_ahead_that_died_costs_no_submission(fork_server):
     spares = _spares(server)
     for pid in spares:
         os.kill(pid, signal.SIGKILL)
-    assert _ended(spares)
+    assert not alive_after(spares)
     assert _answers(server, path) == 1  # a fresh worker, not "your code ended the process"
 
 
@@ -303,7 +289,7 @@ def test_a_fork_server_that_was_killed_is_replaced_at_the_next_submission(fork_s
     os.kill(killed, signal.SIGKILL)
     assert _answers(server, path) == 1
     assert server._proc.pid != killed
-    assert _ended(spares)  # the dead fork server's spare ends by itself: its channel closed
+    assert not alive_after(spares)  # the dead fork server's spare ends by itself: its channel closed
 
 
 @needs("control-groups")
