@@ -149,6 +149,33 @@ def test_kata_in_the_image_is_the_wheel_not_the_checkout(image, tmp_path):
     assert Path(found.stdout.strip()).is_relative_to(image.python.parent.parent) and str(REPO) not in found.stdout
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts threads in /proc, on a machine where BLAS would start more than one")
+def test_the_autograder_starts_kata_with_one_blas_thread(image, tmp_path):
+    """run_autograder's environment, as Gradescope runs the script: in it the image's python3 loads kata's
+    autograder and numpy, and counts its threads. Without the script's export line, numpy starts one per core."""
+    counter = tmp_path / "bin" / "python3"  # the image's python3, made to count instead of grading
+    counter.parent.mkdir()
+    counter.write_text(f"#!/bin/sh\nexec {image.python} -I -c 'import os, grader.platforms.autograder, numpy; "
+                       "print(len(os.listdir(\"/proc/self/task\")))'\n")
+    counter.chmod(0o755)
+    env = {**{k: v for k, v in image.env.items() if not k.endswith("_NUM_THREADS")},
+           "PATH": f"{counter.parent}{os.pathsep}{image.env['PATH']}"}
+
+    def threads(script: str, name: str) -> int:
+        root = autograder_root(image, tmp_path / name, {})
+        (root / "run_autograder").write_text(script)
+        done = subprocess.run(["bash", str(root / "run_autograder")], cwd=root, capture_output=True, text=True,
+                              env={**env, "AUTOGRADER_ROOT": str(root)}, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.split()[-1])
+
+    script = (image.source / "run_autograder").read_text()
+    assert threads(script, "as exported") == 1
+    without = "\n".join(line for line in script.splitlines() if not line.startswith("export "))
+    assert threads(without, "without its export line") > 1
+
+
 def test_a_correct_submission_gets_full_marks_and_the_seed(image, tmp_path):
     results = grade(image, tmp_path, {"mle.py": SUBMISSIONS / "correct_scipy.py"})
     assert results["score"] == 32.0 and len(results["tests"]) == 32

@@ -27,6 +27,7 @@ from ..core.manifest import Kata, Manifest
 from ..core.results import KataResult
 from ..core.show import learner_text, points
 from ..learner.report import failure_text
+from ..settings import single_thread_environment
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu, after apt-get update):
@@ -51,8 +52,10 @@ RUN = """#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd /
+# One thread for numeric libraries, set before numpy loads, as the kata command sets it (grader/entry.py).
+export THREADS
 exec python3 -I -m grader.platforms.autograder "$ROOT" "$ROOT/source/workspace"
-"""
+""".replace("THREADS", " ".join(f"{name}={value}" for name, value in single_thread_environment().items()))
 
 
 def gradescope_zip(manifest: Manifest, kata: Kata, out: Path) -> Path:
