@@ -250,3 +250,17 @@ def test_without_seccomp_a_host_unix_socket_is_reached(ws_tiny, tmp_path, monkey
 @pytest.fixture
 def ws_tiny(tmp_path):
     return copy_tiny(tmp_path / "ws")
+
+
+@pytest.mark.xdist_group("cpu-load")  # as test_integrity's CPU-load tests: never beside another that loads every CPU
+@needs("control-groups", "seccomp")
+def test_without_control_groups_and_seccomp_a_hog_makes_honest_neighbours_time_out(ws_tiny, tmp_path, monkeypatch):
+    """The hog's 60 spinners, each in a session of its own (seccomp refuses setsid) and so each an autogroup of the
+    scheduler's, take the honest job's core (its control group gave each job one). With either layer on, no
+    honest call times out (test_integrity.py)."""
+    from test_integrity import HONEST, grade, hog_cohort, score
+
+    monkeypatch.setenv("KATA_SANDBOX_OFF", "control-groups,seccomp")
+    grades = grade(ws_tiny, hog_cohort(ws_tiny, tmp_path), tmp_path, jobs=2)
+    assert score(grades["a_hog"]) == 2
+    assert any(score(grades[f"honest_{n}"]) < 4 for n in range(HONEST)), grades  # an honest call timed out
