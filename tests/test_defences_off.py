@@ -12,6 +12,7 @@ faster than one preloading scipy as well.
 """
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -253,14 +254,16 @@ def ws_tiny(tmp_path):
 
 
 @pytest.mark.xdist_group("cpu-load")  # as test_integrity's CPU-load tests: never beside another that loads every CPU
-@needs("control-groups", "seccomp")
+@needs("control-groups", "seccomp", "namespaces")  # namespaces: the hog's spinners end with its worker
 def test_without_control_groups_and_seccomp_a_hog_makes_honest_neighbours_time_out(ws_tiny, tmp_path, monkeypatch):
     """The hog's 60 spinners, each in a session of its own (seccomp refuses setsid) and so each an autogroup of the
     scheduler's, take the honest job's core (its control group gave each job one). With either layer on, no
-    honest call times out (test_integrity.py)."""
-    from test_integrity import HONEST, grade, hog_cohort, score
+    honest call times out here (test_integrity.py; measured with each turned off alone)."""
+    from test_integrity import grade, hog_cohort, score
 
     monkeypatch.setenv("KATA_SANDBOX_OFF", "control-groups,seccomp")
-    grades = grade(ws_tiny, hog_cohort(ws_tiny, tmp_path), tmp_path, jobs=2)
-    assert score(grades["a_hog"]) == 2
-    assert any(score(grades[f"honest_{n}"]) < 4 for n in range(HONEST)), grades  # an honest call timed out
+    grades = grade(ws_tiny, hog_cohort(ws_tiny, tmp_path), tmp_path, "--out", str(tmp_path / "g.json"), jobs=2)
+    assert grades["a_hog"]["status"] == "error"
+    honest = next(row for row in json.loads((tmp_path / "g.json").read_text()) if row["student"] == "honest_0")
+    assert score(grades["honest_0"]) < 4 and any("timed out" in check["message"] for check in honest["checks"]), \
+        honest  # the first honest student's calls meet the hog's import

@@ -267,52 +267,43 @@ def _burn(seconds):
 HOG = '''
 import os
 
-
-def _hog():
-    for _ in range(60):
-        try:
-            if os.fork() == 0:
-                try:
-                    os.setsid()  # a session of its own: the scheduler's autogroups no longer contain it
-                except OSError:
-                    pass  # seccomp refuses: it spins in its worker's session
-                while True:
-                    pass
-        except OSError:
-            break
-    while True:
-        pass
-
-
-def add(a, b):
-    _hog()
-
-
-def mean(values):
-    if not values:
-        raise ValueError("no values")
-    return sum(values) / len(values)
+for _ in range(60):  # at import: its whole import time limit, three limits while it is starved itself
+    try:
+        if os.fork() == 0:
+            try:
+                os.setsid()  # a session of its own: the scheduler's autogroups no longer contain it
+            except OSError:
+                pass  # seccomp refuses: it spins in its worker's session
+            while True:
+                pass
+    except OSError:
+        break
+while True:
+    pass
 '''
-"""A hog: each add call starts 60 processes that spin, each in a session of its own if it may."""
+"""A hog: importing it starts 60 processes that spin, each in a session of its own if it may."""
 
-HONEST = 4
-"""Honest students graded by the other job, one after another, while the hog's two add calls spin."""
+HONEST = 2
+"""Honest students, graded one after another by the other grading job while the hog is imported."""
 
 
 def hog_cohort(ws: Path, tmp_path: Path) -> Path:
-    """The hog and :data:`HONEST` honest but slow students, at a 0.25 s call limit. An honest call burns
-    0.05 s of CPU: far from the limit on a core of its own, over it at a share of 2 cores among 60 spinners
-    even with its waiting credited (up to three limits). Each of the hog's two hanging checks costs at most
-    0.75 s (its own starvation counted), long enough for the honest job's calls to meet it."""
+    """The hog and :data:`HONEST` honest but slow students: 0.5 s to import, 0.25 s a call. The hog's import
+    spins for up to 1.5 s (its own starvation credited, up to three limits); an honest call burns 0.1 s of
+    CPU, far from the limit on a core of its own, and unable to finish within three limits at a share of 2
+    cores among 60 spinners, however its waiting is credited."""
     yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("    time_limit: 3\n", "    time_limit: 0.25\n"))
+    text = yaml.read_text()
+    assert "    time_limit: 3\n" in text and "    import_time_limit: 5\n" in text, "the tiny kata.yaml changed"
+    yaml.write_text(text.replace("    time_limit: 3\n", "    time_limit: 0.25\n")
+                    .replace("    import_time_limit: 5\n", "    import_time_limit: 0.5\n"))
     subs = tmp_path / "subs"
     subs.mkdir()
-    slow = BURN + CORRECT.replace("    return a + b", "    _burn(0.05)\n    return a + b") \
-        .replace("    return sum(", "    _burn(0.05)\n    return sum(")
+    slow = BURN + CORRECT.replace("    return a + b", "    _burn(0.1)\n    return a + b") \
+        .replace("    return sum(", "    _burn(0.1)\n    return sum(")
     for number in range(HONEST):
         (subs / f"honest_{number}.py").write_text(slow)
-    (subs / "a_hog.py").write_text(HOG)  # first in the folder: graded while the honest students are
+    (subs / "a_hog.py").write_text(HOG)  # first in the folder: imported while the honest students are graded
     return subs
 
 
@@ -320,8 +311,9 @@ def hog_cohort(ws: Path, tmp_path: Path) -> Path:
 @GROUPS
 def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(ws, tmp_path):
     grades = grade(ws, hog_cohort(ws, tmp_path), tmp_path, jobs=2)
-    assert {student: score(row) for student, row in grades.items()} == {
-        "a_hog": 2, **{f"honest_{n}": 4 for n in range(HONEST)}}  # the hog's two add checks hang; its mean is right
+    assert grades["a_hog"]["status"] == "error" and "timed out" in grades["a_hog"]["error"]
+    assert {f"honest_{n}": score(grades[f"honest_{n}"]) for n in range(HONEST)} == \
+        {f"honest_{n}": 4 for n in range(HONEST)}
 
 
 # --- 5. one broken entry costs only its own row --------------------------------------------
