@@ -98,6 +98,12 @@ def alive(pids) -> set:
     return running
 
 
+COUNTS_THREADS = pytest.mark.skipif(not os.path.isdir("/proc/self/task") or len(os.sched_getaffinity(0)) < 2,
+                                    reason="counts threads in /proc, with more than one core to use, so BLAS "
+                                           "would start more")
+"""For tests of how many threads numpy's BLAS starts in a process of kata's."""
+
+
 def alive_after(pids, within: float = 10.0) -> set:
     """Those of ``pids`` still running once all have ended or ``within`` seconds have passed. A zombie has
     ended: one whose parent died waits for this machine's init to reap it, which may take a second."""
@@ -142,7 +148,12 @@ def copy_workspace(target: Path, **limits) -> Path:
     for shipped in (target / "katas").glob("*/.shipped"):  # the stubs, never what a learner wrote here
         for stub in shipped.iterdir():
             shutil.copy(stub, shipped.parent / stub.name)
-    text = (REPO / "kata.yaml").read_text()
+    (target / "kata.yaml").write_text(with_limits((REPO / "kata.yaml").read_text(), limits))
+    return target
+
+
+def with_limits(text: str, limits: dict) -> str:
+    """kata.yaml ``text`` with each of ``limits`` (``time_limit=0.5``) set for every kata."""
     for key, value in limits.items():
         before = text
         if f"    {key}:" in text:
@@ -151,8 +162,7 @@ def copy_workspace(target: Path, **limits) -> Path:
         else:
             text = text.replace("    check_file:", f"    {key}: {value}\n    check_file:")  # every kata
         assert text != before or f"    {key}: {value}\n" in text, f"kata.yaml has no place for {key}"
-    (target / "kata.yaml").write_text(text)
-    return target
+    return text
 
 
 @pytest.fixture
@@ -174,14 +184,11 @@ def fast_grader(fast_manifest):
         yield active
 
 
-def copy_tiny(target: Path, time_limit: float | None = None) -> Path:
-    """A writable copy of the tiny workspace (with a call ``time_limit`` of its own, if given)."""
+def copy_tiny(target: Path, **limits) -> Path:
+    """A writable copy of the tiny workspace; ``limits`` (``time_limit=0.5``) rewrite its kata.yaml values."""
     shutil.copytree(TINY, target)
-    if time_limit is not None:
-        yaml = target / "kata.yaml"
-        text = yaml.read_text()
-        assert text.count("    time_limit: 3\n") == 1, "the tiny kata.yaml no longer says 'time_limit: 3'"
-        yaml.write_text(text.replace("    time_limit: 3\n", f"    time_limit: {time_limit}\n"))
+    if limits:
+        (target / "kata.yaml").write_text(with_limits((target / "kata.yaml").read_text(), limits))
     return target
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, TINY, copy_tiny
+from conftest import COUNTS_THREADS, REPO, TINY, copy_tiny
 
 from grader.cli import main
 
@@ -223,8 +223,7 @@ main()
 """
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or len(os.sched_getaffinity(0)) < 2,
-                    reason="counts threads in /proc, with more than one core to use, so BLAS would start more")
+@COUNTS_THREADS
 def test_the_kata_command_starts_no_blas_threads():
     """kata's trusted process forks grading processes and computes on small arrays: its BLAS runs on one thread.
     Without the console script's setting, numpy (loaded with the command line) starts a thread per core."""

@@ -255,14 +255,14 @@ def ws_tiny(tmp_path):
 
 @pytest.mark.xdist_group("cpu-load")  # as test_integrity's CPU-load tests: never beside another that loads every CPU
 @needs("control-groups", "seccomp", "namespaces")  # namespaces: the hog's spinners end with its worker
-def test_without_control_groups_and_seccomp_a_hog_makes_honest_neighbours_time_out(ws_tiny, tmp_path, monkeypatch):
+def test_without_control_groups_and_seccomp_a_hog_makes_honest_neighbours_time_out(tmp_path, monkeypatch):
     """The hog's 60 spinners, each in a session of its own (seccomp refuses setsid) and so each an autogroup of the
     scheduler's, take the honest job's core (its control group gave each job one). With either layer on, no
     honest call times out here (test_integrity.py; measured with each turned off alone)."""
     from test_integrity import grade, hog_cohort, score
 
     monkeypatch.setenv("KATA_SANDBOX_OFF", "control-groups,seccomp")
-    grades = grade(ws_tiny, hog_cohort(ws_tiny, tmp_path), tmp_path, "--out", str(tmp_path / "g.json"), jobs=2)
+    grades = grade(*hog_cohort(tmp_path), tmp_path, "--out", str(tmp_path / "g.json"), jobs=2)
     assert grades["a_hog"]["status"] == "error"
     honest = next(row for row in json.loads((tmp_path / "g.json").read_text()) if row["student"] == "honest_0")
     assert score(grades["honest_0"]) < 4 and any("timed out" in check["message"] for check in honest["checks"]), \

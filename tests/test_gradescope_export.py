@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SUBMISSIONS, TINY, copy_tiny
+from conftest import COUNTS_THREADS, REPO, SUBMISSIONS, TINY, copy_tiny
 
 from grader.cli import main
 
@@ -149,8 +149,7 @@ def test_kata_in_the_image_is_the_wheel_not_the_checkout(image, tmp_path):
     assert Path(found.stdout.strip()).is_relative_to(image.python.parent.parent) and str(REPO) not in found.stdout
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or len(os.sched_getaffinity(0)) < 2,
-                    reason="counts threads in /proc, with more than one core to use, so BLAS would start more")
+@COUNTS_THREADS
 def test_the_autograder_starts_kata_with_one_blas_thread(image, tmp_path):
     """run_autograder's environment, as Gradescope runs the script: in it the image's python3 loads kata's
     autograder and numpy, and counts its threads. Without the script's export line, numpy starts one per core."""

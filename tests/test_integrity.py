@@ -287,16 +287,12 @@ HONEST = 2
 """Honest students, graded one after another by the other grading job while the hog is imported."""
 
 
-def hog_cohort(ws: Path, tmp_path: Path) -> Path:
-    """The hog and :data:`HONEST` honest but slow students: 0.5 s to import, 0.25 s a call. The hog's import
-    spins for up to 1.5 s (its own starvation credited, up to three limits); an honest call burns 0.1 s of
-    CPU, far from the limit on a core of its own, and unable to finish within three limits at a share of 2
-    cores among 60 spinners, however its waiting is credited."""
-    yaml = ws / "kata.yaml"
-    text = yaml.read_text()
-    assert "    time_limit: 3\n" in text and "    import_time_limit: 5\n" in text, "the tiny kata.yaml changed"
-    yaml.write_text(text.replace("    time_limit: 3\n", "    time_limit: 0.25\n")
-                    .replace("    import_time_limit: 5\n", "    import_time_limit: 0.5\n"))
+def hog_cohort(tmp_path: Path) -> tuple:
+    """A tiny workspace and, in its submissions folder, the hog and :data:`HONEST` honest but slow students:
+    0.5 s to import, 0.25 s a call. The hog's import spins for up to 1.5 s (its own starvation credited, up to
+    three limits); an honest call burns 0.1 s of CPU, far from the limit on a core of its own, and unable to
+    finish within three limits at a share of 2 cores among 60 spinners, however its waiting is credited."""
+    ws = copy_tiny(tmp_path / "hog-ws", time_limit=0.25, import_time_limit=0.5)
     subs = tmp_path / "subs"
     subs.mkdir()
     slow = BURN + CORRECT.replace("    return a + b", "    _burn(0.1)\n    return a + b") \
@@ -304,13 +300,13 @@ def hog_cohort(ws: Path, tmp_path: Path) -> Path:
     for number in range(HONEST):
         (subs / f"honest_{number}.py").write_text(slow)
     (subs / "a_hog.py").write_text(HOG)  # first in the folder: imported while the honest students are graded
-    return subs
+    return ws, subs
 
 
 @CPU_LOAD
 @GROUPS
-def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(ws, tmp_path):
-    grades = grade(ws, hog_cohort(ws, tmp_path), tmp_path, jobs=2)
+def test_a_cpu_hog_cannot_make_an_honest_neighbour_time_out(tmp_path):
+    grades = grade(*hog_cohort(tmp_path), tmp_path, jobs=2)
     assert grades["a_hog"]["status"] == "error" and "timed out" in grades["a_hog"]["error"]
     assert {f"honest_{n}": score(grades[f"honest_{n}"]) for n in range(HONEST)} == \
         {f"honest_{n}": 4 for n in range(HONEST)}

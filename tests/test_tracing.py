@@ -71,10 +71,8 @@ def test_a_timeout_shows_the_learner_s_line_in_feedback_files_and_gradescope_res
 
 
 def test_an_import_that_hangs_shows_its_line(tmp_path):
-    ws = copy_tiny(tmp_path / "ws")
+    ws = copy_tiny(tmp_path / "ws", import_time_limit=0.5)
     (ws / "katas/0.1-tiny/tiny.py").write_text("import time\n\nwhile True:\n    time.sleep(0.01)\n")
-    yaml = ws / "kata.yaml"
-    yaml.write_text(yaml.read_text().replace("import_time_limit: 5", "import_time_limit: 0.5"))
     data = json.loads(CliRunner().invoke(main, ["--root", str(ws), "check", "0.1", "--json"]).output)
     assert data["status"] == "error"
     assert "timed out after 0.5 s; your code was at tiny.py line 4, at the top level: time.sleep(0.01)" in data["error"]
